@@ -1,0 +1,44 @@
+# Two entry points do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# The CPU build of torch lies on this machine's disk; installing it first keeps pip from
+# resolving argostranslate -> stanza -> torch to a multi-GB CUDA build.
+TORCH := torch==2.13.0
+SAMPLES := samples/requests
+
+.PHONY: setup system venv demo test bench lint samples clean
+
+setup: system venv
+
+system:
+	@scripts/setup-system.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q $(TORCH)
+	@$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+demo: setup
+	@$(BIN)/rogatory ingest $(SAMPLES)
+
+test: setup
+	@$(BIN)/pytest -q
+
+bench: setup
+	@$(BIN)/python -m bench
+
+lint: setup
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy -p rogatory
+
+samples: setup
+	@$(BIN)/python samples/render.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""Content hash and media type of an incoming file, sniffed from its bytes, never its name."""
+
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel
+
+_CHUNK = 1024 * 1024
+
+# (magic prefix, media type); the first match wins, so longer prefixes come first.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"PK\x03\x04", "application/zip"),
+)
+
+
+class Fingerprint(BaseModel):
+    sha256: str
+    size_bytes: int
+    media_type: str
+
+
+def sniff_media_type(head: bytes) -> str:
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    # A PDF may carry junk before its header; readers accept it within the first KiB.
+    if b"%PDF-" in head[:1024]:
+        return "application/pdf"
+    if _looks_like_text(head):
+        return "text/plain"
+    return "application/octet-stream"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head or b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is still text.
+        if error.start < len(head) - 4:
+            return False
+    return True
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            if not head:
+                head = chunk[:4096]
+            digest.update(chunk)
+            size += len(chunk)
+    return Fingerprint(sha256=digest.hexdigest(), size_bytes=size, media_type=sniff_media_type(head))

@@ -1,0 +1,159 @@
+"""Split a file into pages: one page source per media type, picked from the sniffed type.
+
+A page comes out either with text (a sane PDF text layer, a text file) or with an image file
+ready for OCR. PDFs go through poppler in subprocesses so a hostile PDF can crash or hang only a
+child process, bounded by a timeout.
+"""
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image, ImageSequence
+from pydantic import BaseModel
+
+from rogatory.models import PageSource
+
+from .errors import DocumentError
+
+_POPPLER_TIMEOUT_S = 120
+# A text layer with fewer letters than this is a scan with a stray caption, not real text.
+_MIN_TEXT_LAYER_LETTERS = 40
+_MIN_LETTER_RATIO = 0.5
+
+
+class RawPage(BaseModel):
+    number: int
+    source: PageSource
+    text: str | None = None
+    image: Path | None = None
+
+
+class SplitOptions(BaseModel):
+    dpi: int = 300
+    max_pages: int = 500
+
+
+Splitter = Callable[[Path, Path, SplitOptions], list[RawPage]]
+
+
+def split_pages(path: Path, media_type: str, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    if path.stat().st_size == 0:
+        raise DocumentError("pages", "the file is empty")
+    splitter = _SPLITTERS.get(media_type)
+    if splitter is None:
+        raise DocumentError("pages", f"unsupported file type {media_type}")
+    pages = splitter(path, workdir, options)
+    if not pages:
+        raise DocumentError("pages", "the file has no pages")
+    return pages
+
+
+def _check_page_count(count: int, options: SplitOptions) -> None:
+    if count > options.max_pages:
+        raise DocumentError("pages", f"{count} pages exceed the limit of {options.max_pages}")
+
+
+def _poppler(args: list[str]) -> str:
+    try:
+        done = subprocess.run(
+            args, capture_output=True, timeout=_POPPLER_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise DocumentError("pages", f"{args[0]} took longer than {_POPPLER_TIMEOUT_S} s") from error
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        if "Incorrect password" in stderr:
+            raise DocumentError("pages", "the PDF is encrypted and needs a password")
+        reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {done.returncode}"
+        raise DocumentError("pages", f"unreadable PDF: {reason}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _pdf_page_count(path: Path) -> int:
+    info = _poppler(["pdfinfo", str(path)])
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    if match is None:
+        raise DocumentError("pages", "unreadable PDF: no page count")
+    return int(match.group(1))
+
+
+def _is_sane_text(text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    visible = sum(not ch.isspace() for ch in text)
+    return letters >= _MIN_TEXT_LAYER_LETTERS and letters / max(visible, 1) >= _MIN_LETTER_RATIO
+
+
+def _split_pdf(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    count = _pdf_page_count(path)
+    _check_page_count(count, options)
+    layer = _poppler(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"]).split("\f")
+    pages = []
+    for number in range(1, count + 1):
+        text = layer[number - 1] if number <= len(layer) else ""
+        if _is_sane_text(text):
+            pages.append(RawPage(number=number, source=PageSource.TEXT_LAYER, text=text))
+        else:
+            pages.append(
+                RawPage(number=number, source=PageSource.OCR, image=_rasterise(path, number, workdir, options))
+            )
+    return pages
+
+
+def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) -> Path:
+    stem = workdir / f"page-{number:04d}"
+    _poppler(
+        ["pdftoppm", "-r", str(options.dpi), "-gray", "-singlefile",
+         "-f", str(number), "-l", str(number), str(path), str(stem)]
+    )
+    return stem.with_suffix(".pgm")
+
+
+def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            _check_page_count(frames, options)
+            pages = []
+            for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                target = workdir / f"page-{index:04d}.pgm"
+                _normalise_resolution(frame, options.dpi).save(target)
+                pages.append(RawPage(number=index, source=PageSource.OCR, image=target))
+            return pages
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise DocumentError("pages", f"unreadable image: {error}") from error
+
+
+def _normalise_resolution(frame: Image.Image, dpi: int) -> Image.Image:
+    """Greyscale with square pixels at the OCR resolution: fax pages come as 204×98 or 204×196
+    dpi, and tesseract reads stretched glyphs badly."""
+    grey = frame.convert("L")
+    x_dpi, y_dpi = (float(v) for v in frame.info.get("dpi", (dpi, dpi)))
+    if x_dpi <= 0 or y_dpi <= 0 or (abs(x_dpi - dpi) < 1 and abs(y_dpi - dpi) < 1):
+        return grey
+    size = (round(grey.width * dpi / x_dpi), round(grey.height * dpi / y_dpi))
+    resized = grey.resize(size, Image.Resampling.LANCZOS)
+    resized.info["dpi"] = (dpi, dpi)
+    return resized
+
+
+def _split_text(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    texts = path.read_bytes().decode("utf-8", "replace").replace("\x00", "").split("\f")
+    if len(texts) > 1 and not texts[-1].strip():
+        texts.pop()
+    _check_page_count(len(texts), options)
+    return [
+        RawPage(number=number, source=PageSource.TEXT_LAYER, text=text)
+        for number, text in enumerate(texts, start=1)
+    ]
+
+
+_SPLITTERS: dict[str, Splitter] = {
+    "application/pdf": _split_pdf,
+    "image/png": _split_image,
+    "image/jpeg": _split_image,
+    "image/tiff": _split_image,
+    "image/webp": _split_image,
+    "text/plain": _split_text,
+}

@@ -1,0 +1,155 @@
+"""The `rogatory` command line. Records go to stdout, logs and reasons to stderr."""
+
+import json
+import logging
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from rogatory.settings import get_settings
+
+if TYPE_CHECKING:
+    from rogatory.models import Record
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+err = Console(stderr=True)
+out = Console()
+
+# Errors on these stages mean the file itself could not be read.
+_UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the record."""
+    from rogatory.models import Record
+
+    print(json.dumps(Record.model_json_schema(), indent=2))
+
+
+@app.command()
+def process(
+    file: Annotated[Path, typer.Argument(help="The file to process")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole record as JSON")] = False,
+    received_at: Annotated[
+        datetime | None, typer.Option(help="When the request was received (default: now)")
+    ] = None,
+) -> None:
+    """Run one file through the pipeline, store it and print its record."""
+    _require_readable(file)
+    from rogatory.flows.process import process_document
+
+    record = process_document(file, received_at=received_at)
+    if as_json:
+        print(record.model_dump_json(indent=2))
+    else:
+        _print_records([(record, None)])
+    unreadable = [e for e in record.errors if e.stage in _UNREADABLE_STAGES]
+    if unreadable:
+        err.print(f"rogatory: {file.name}: {unreadable[0].message}", markup=False, highlight=False)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders")]) -> None:
+    """Process files and folders into the store; a file that fails does not stop the others."""
+    from rogatory.flows.process import process_document
+
+    files = sorted(_expand(paths))
+    if not files:
+        err.print("rogatory: no files found")
+        raise typer.Exit(code=1)
+    done = []
+    for file in files:
+        started = time.perf_counter()
+        record = process_document(file)
+        done.append((record, time.perf_counter() - started))
+    _print_records(done)
+
+
+@app.command()
+def queue(
+    status: Annotated[str | None, typer.Option(help="Only items with this status")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many items")] = 100,
+) -> None:
+    """The review queue, most urgent first."""
+    from rogatory.models import ReviewStatus
+    from rogatory.review.store import Store
+
+    store = Store.open(get_settings().store_url)
+    table = Table("priority", "record", "file", "lang", "type", "deadline", "status", "queue", "reasons")
+    for entry in store.queue(status=ReviewStatus(status) if status else None, limit=limit):
+        _add_row(
+            table, entry.priority, entry.record_id, entry.filename, entry.language or "-",
+            entry.doc_type or "-", entry.deadline or "-", entry.status, entry.queue,
+            "; ".join(entry.reasons),
+        )
+    out.print(table)
+
+
+@app.command()
+def show(record_id: Annotated[str, typer.Argument(help="The record id (rq-…)")]) -> None:
+    """Print one stored record as JSON."""
+    from rogatory.review.store import Store
+
+    record = Store.open(get_settings().store_url).get(record_id)
+    if record is None:
+        err.print(f"rogatory: no record {record_id}", markup=False)
+        raise typer.Exit(code=1)
+    print(record.model_dump_json(indent=2))
+
+
+def _require_readable(file: Path) -> None:
+    if not file.is_file():
+        err.print(f"rogatory: {file}: not a readable file", markup=False, highlight=False)
+        raise typer.Exit(code=2)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            files.append(path)
+        else:
+            err.print(f"rogatory: {path}: no such file or folder", markup=False)
+    return files
+
+
+def _print_records(rows: list[tuple["Record", float | None]]) -> None:
+    table = Table("file", "language", "type", "offences", "deadline", "queue status", "seconds")
+    for record, seconds in rows:
+        extraction = record.extraction
+        _add_row(
+            table,
+            record.document.filename,
+            record.language.code if record.language and record.language.code else "-",
+            extraction.doc_type or "-",
+            ", ".join(o.category for o in extraction.offences) or "-",
+            extraction.deadline or "-",
+            f"{record.review.queue}/{record.review.status}" if record.review else "-",
+            f"{seconds:.1f}" if seconds is not None else "-",
+        )
+    out.print(table)
+
+
+def _add_row(table: Table, *cells: object) -> None:
+    """File names and extracted text are untrusted: shown as plain text, never as rich markup."""
+    table.add_row(*(Text(str(cell)) for cell in cells))

@@ -1,0 +1,52 @@
+"""The one settings object. Every value can be set with an environment variable ROGATORY_<NAME>."""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROGATORY_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Originals, the SQLite store, models and Prefect's home live under here",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite under data_dir when unset"
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    ocr_probe_language: str = Field(
+        default="eng", description="tesseract language of the first pass that detects the language"
+    )
+    ocr_timeout_s: int = Field(default=120, ge=1, description="tesseract time limit per page")
+    low_ocr_confidence: float = Field(default=0.70, ge=0, le=1)
+    low_language_confidence: float = Field(default=0.80, ge=0, le=1)
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    max_pages: int = Field(default=500, ge=1)
+    translation_target: str = "en"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def translation_packages_dir(self) -> Path:
+        return self.data_dir / "models" / "argos"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.data_dir / "prefect"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'rogatory.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,76 @@
+"""Test set-up: every test session gets its own data directory (store, originals, Prefect home)
+before any Rogatory module reads its settings."""
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ["ROGATORY_DATA_DIR"] = tempfile.mkdtemp(prefix="rogatory-test-")
+os.environ.pop("ROGATORY_DATABASE_URL", None)
+
+import pytest  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+
+SPANISH_LETTER = [
+    "JUZGADO DE INSTRUCCIÓN Nº 3 DE MADRID",
+    "Diligencias Previas 245/2025",
+    "",
+    "Comisión rogatoria dirigida a las autoridades competentes del Reino Unido.",
+    "Este Juzgado instruye diligencias por un presunto delito de blanqueo de",
+    "capitales contra el investigado Juan Pérez García, quien habría recibido",
+    "transferencias de origen ilícito en la cuenta ES91 2100 0418 4502 0005 1332.",
+    "Se solicita la información bancaria relativa a dicha cuenta y la declaración",
+    "como testigo de la señora Ana López Ruiz, con domicilio en Londres.",
+    "Se ruega que la ejecución se realice antes del 15 de marzo de 2026.",
+]
+
+
+def render_page(lines: Sequence[str], path: Path, rotate_deg: float = 0.0) -> Path:
+    """A page as a 300 dpi scan would give it, optionally turned counter-clockwise."""
+    font = ImageFont.truetype(FONT, 46)
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    for index, line in enumerate(lines):
+        draw.text((220, 260 + index * 80), line, font=font, fill=0)
+    if rotate_deg:
+        page = page.rotate(rotate_deg, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    page.save(path, dpi=(300, 300))
+    return path
+
+
+def text_pdf(lines: Sequence[str], path: Path) -> Path:
+    """A born-digital one-page PDF with a real text layer (Helvetica, WinAnsi encoding)."""
+    def escape(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    body = "BT /F1 11 Tf 72 770 Td 14 TL " + " ".join(f"({escape(x)}) '" for x in lines) + " ET"
+    stream = body.encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.fixture
+def spanish_scan(tmp_path: Path) -> Path:
+    return render_page(SPANISH_LETTER, tmp_path / "carta.png", rotate_deg=1.8)

@@ -1,0 +1,116 @@
+"""The intake stages on their own: fingerprint, originals archive, page splitting."""
+
+import hashlib
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import SPANISH_LETTER, render_page, text_pdf
+from rogatory.models import PageSource
+from rogatory.nlp.errors import DocumentError
+from rogatory.nlp.fingerprint import fingerprint, sniff_media_type
+from rogatory.nlp.pages import SplitOptions, split_pages
+from rogatory.review.originals import keep_original, original_path
+
+
+@pytest.mark.parametrize(
+    ("head", "media_type"),
+    [
+        (b"%PDF-1.7\n", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"II*\x00\x08\x00", "image/tiff"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
+        ("Solicitud de asistencia judicial".encode(), "text/plain"),
+        (b"\x00\x01\x02binary", "application/octet-stream"),
+        (b"", "application/octet-stream"),
+    ],
+)
+def test_media_type_is_sniffed_from_content(head: bytes, media_type: str) -> None:
+    assert sniff_media_type(head) == media_type
+
+
+def test_fingerprint_ignores_the_extension(tmp_path: Path) -> None:
+    disguised = text_pdf(["Hello"], tmp_path / "letter.txt")
+    found = fingerprint(disguised)
+    assert found.media_type == "application/pdf"
+    assert found.sha256 == hashlib.sha256(disguised.read_bytes()).hexdigest()
+    assert found.size_bytes == disguised.stat().st_size
+
+
+def test_original_is_kept_read_only_and_content_addressed(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_bytes(b"request")
+    sha = hashlib.sha256(b"request").hexdigest()
+    kept = keep_original(source, sha, tmp_path / "originals")
+    assert kept == original_path(tmp_path / "originals", sha)
+    assert kept.read_bytes() == b"request"
+    assert not kept.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    assert keep_original(source, sha, tmp_path / "originals") == kept
+
+
+def test_born_digital_pdf_uses_its_text_layer(tmp_path: Path) -> None:
+    pdf = text_pdf(["Letter of request", *SPANISH_LETTER[3:]], tmp_path / "digital.pdf")
+    pages = split_pages(pdf, "application/pdf", tmp_path, SplitOptions())
+    assert len(pages) == 1
+    assert pages[0].source == PageSource.TEXT_LAYER
+    assert "blanqueo de" in (pages[0].text or "")
+
+
+def test_scanned_pdf_pages_are_rasterised(tmp_path: Path) -> None:
+    image = render_page(SPANISH_LETTER, tmp_path / "scan.png")
+    pdf = tmp_path / "scan.pdf"
+    with Image.open(image) as page:
+        page.save(pdf, "PDF", resolution=300, save_all=True, append_images=[page.copy()])
+    pages = split_pages(pdf, "application/pdf", tmp_path, SplitOptions(dpi=150))
+    assert [p.number for p in pages] == [1, 2]
+    assert all(p.source == PageSource.OCR and p.image and p.image.exists() for p in pages)
+    with Image.open(pages[0].image) as raster:  # type: ignore[arg-type]
+        assert raster.width == pytest.approx(2480 / 2, abs=2)
+
+
+def test_fax_tiff_frames_become_square_pixel_pages(tmp_path: Path) -> None:
+    scan = Image.open(render_page(SPANISH_LETTER, tmp_path / "p.png")).convert("1")
+    fax = scan.resize((scan.width * 204 // 300, scan.height * 98 // 300))
+    tiff = tmp_path / "fax.tif"
+    fax.save(tiff, compression="group4", save_all=True, append_images=[fax], dpi=(204, 98))
+    pages = split_pages(tiff, "image/tiff", tmp_path, SplitOptions())
+    assert len(pages) == 2
+    with Image.open(pages[1].image) as page:  # type: ignore[arg-type]
+        assert page.size == pytest.approx((2480, 3508), abs=6)
+
+
+def test_encrypted_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    plain = text_pdf(SPANISH_LETTER, tmp_path / "plain.pdf")
+    locked = tmp_path / "locked.pdf"
+    subprocess.run(
+        ["qpdf", "--encrypt", "secret", "secret", "256", "--", str(plain), str(locked)], check=True
+    )
+    with pytest.raises(DocumentError, match="encrypted"):
+        split_pages(locked, "application/pdf", tmp_path, SplitOptions())
+
+
+@pytest.mark.parametrize(
+    ("content", "media_type", "reason"),
+    [
+        (b"", "application/octet-stream", "empty"),
+        (b"\x00\x01\x02", "application/octet-stream", "unsupported"),
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "application/pdf", "unreadable PDF"),
+    ],
+)
+def test_unreadable_files_raise_with_a_reason(
+    tmp_path: Path, content: bytes, media_type: str, reason: str
+) -> None:
+    broken = tmp_path / "broken"
+    broken.write_bytes(content)
+    with pytest.raises(DocumentError, match=reason):
+        split_pages(broken, media_type, tmp_path, SplitOptions())
+
+
+def test_too_many_pages_is_refused(tmp_path: Path) -> None:
+    text = tmp_path / "long.txt"
+    text.write_text("\f".join(f"page {n}" for n in range(6)))
+    with pytest.raises(DocumentError, match="exceed the limit"):
+        split_pages(text, "text/plain", tmp_path, SplitOptions(max_pages=5))

@@ -1,0 +1,61 @@
+"""OCR, language detection and translation availability, each on its own, with real tesseract."""
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import SPANISH_LETTER, render_page
+from rogatory.models import TranslationStatus
+from rogatory.nlp.language import detect_language
+from rogatory.nlp.ocr import estimate_skew, ocr_image
+from rogatory.nlp.translate import translate_text
+
+
+@pytest.mark.parametrize("skew", [-3.0, -1.2, 0.0, 1.6, 2.5])
+def test_skew_estimate_straightens_the_page(tmp_path: Path, skew: float) -> None:
+    page = render_page(SPANISH_LETTER, tmp_path / "p.png", rotate_deg=skew)
+    with Image.open(page) as image:
+        assert estimate_skew(image) == pytest.approx(-skew, abs=0.2)
+
+
+def test_skewed_scan_is_read_after_deskewing(spanish_scan: Path) -> None:
+    result = ocr_image(spanish_scan, "spa", timeout_s=120)
+    assert result.deskew_angle == pytest.approx(-1.8, abs=0.2)
+    assert "blanqueo de" in result.text
+    assert "ES91 2100 0418 4502 0005 1332" in result.text
+    assert "Juan Pérez García" in result.text
+    assert result.confidence is not None and result.confidence > 0.8
+    assert result.languages == "spa"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (" ".join(SPANISH_LETTER), "es"),
+        ("Le juge d'instruction du tribunal judiciaire de Lyon demande l'audition du témoin.", "fr"),
+        ("Die Staatsanwaltschaft Frankfurt am Main ersucht um die Vernehmung des Zeugen.", "de"),
+        ("Il pubblico ministero chiede l'assunzione della testimonianza della persona offesa.", "it"),
+        ("O Ministério Público solicita a inquirição da testemunha e a apreensão dos bens.", "pt"),
+    ],
+)
+def test_language_is_detected_deterministically(text: str, code: str) -> None:
+    first = detect_language(text)
+    assert first.code == code
+    assert first.candidates[0].code == code
+    assert detect_language(text) == first
+
+
+def test_too_little_text_has_no_language() -> None:
+    assert detect_language("12/2025 — 3").code is None
+
+
+def test_translation_is_unavailable_without_a_package(tmp_path: Path) -> None:
+    result = translate_text("Solicitud de asistencia", "es", "en", tmp_path / "argos")
+    assert result.status == TranslationStatus.UNAVAILABLE
+    assert result.text is None
+
+
+def test_english_needs_no_translation(tmp_path: Path) -> None:
+    result = translate_text("Letter of request", "en", "en", tmp_path)
+    assert result.status == TranslationStatus.NOT_NEEDED
