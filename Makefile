@@ -1,5 +1,6 @@
 # Two entry points do all set-up on a fresh machine: `make demo` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,6 +8,10 @@ BIN := $(VENV)/bin
 # resolving argostranslate -> stanza -> torch to a multi-GB CUDA build.
 TORCH := torch==2.13.0
 SAMPLES := samples/requests
+# Some machines' pip configuration names local indexes that lack a package; pip says so once per
+# package, which buries what matters.
+PIP := $(BIN)/pip install -q --progress-bar off
+QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
 .PHONY: setup system venv demo test bench lint samples clean
 
@@ -19,8 +24,8 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q $(TORCH)
-	@$(BIN)/pip install -q -e '.[dev]'
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(PIP) $(TORCH) $(QUIET)
+	@$(PIP) -e '.[dev]' $(QUIET)
 	@touch $@
 
 demo: setup

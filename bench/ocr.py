@@ -47,7 +47,7 @@ def timed_run(
 ) -> tuple[list[str], float]:
     started = time.perf_counter()
     with ThreadPoolExecutor(WORKERS) as pool:
-        texts = list(pool.map(lambda job: reader(job[0].image, job[1]), jobs))  # type: ignore[arg-type]
+        texts = list(pool.map(lambda job: reader(job[0].image, job[1]), jobs))
     return texts, time.perf_counter() - started
 
 

@@ -41,7 +41,9 @@ class Page(Model):
         default=None, description="Mean word confidence from tesseract; null for text layers"
     )
     ocr_languages: str | None = Field(default=None, description="tesseract languages, e.g. 'spa'")
-    rotation: int = Field(default=0, description="Degrees turned clockwise to make the page upright")
+    rotation: int = Field(
+        default=0, description="Degrees turned clockwise to make the page upright"
+    )
     deskew_angle: float | None = Field(default=None, description="Degrees of skew corrected")
 
 
@@ -161,9 +163,7 @@ class Review(Model):
     reasons: list[str] = []
 
 
-Stage = Literal[
-    "fingerprint", "pages", "ocr", "language", "translate", "extract", "route", "store"
-]
+Stage = Literal["fingerprint", "pages", "ocr", "language", "translate", "extract", "route", "store"]
 
 
 class StageError(Model):

@@ -60,4 +60,6 @@ def fingerprint(path: Path) -> Fingerprint:
                 head = chunk[:4096]
             digest.update(chunk)
             size += len(chunk)
-    return Fingerprint(sha256=digest.hexdigest(), size_bytes=size, media_type=sniff_media_type(head))
+    return Fingerprint(
+        sha256=digest.hexdigest(), size_bytes=size, media_type=sniff_media_type(head)
+    )

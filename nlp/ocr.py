@@ -117,8 +117,11 @@ def _assemble(data: dict[str, list[object]]) -> tuple[str, list[float]]:
         word = str(word).strip()
         if not word:
             continue
-        key = (int(str(data["block_num"][index])), int(str(data["par_num"][index])),
-               int(str(data["line_num"][index])))
+        key = (
+            int(str(data["block_num"][index])),
+            int(str(data["par_num"][index])),
+            int(str(data["line_num"][index])),
+        )
         if last_line is not None and key != last_line:
             lines.append(" ".join(current))
             if key[:2] != last_line[:2]:

@@ -57,11 +57,11 @@ def _check_page_count(count: int, options: SplitOptions) -> None:
 
 def _poppler(args: list[str]) -> str:
     try:
-        done = subprocess.run(
-            args, capture_output=True, timeout=_POPPLER_TIMEOUT_S, check=False
-        )
+        done = subprocess.run(args, capture_output=True, timeout=_POPPLER_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired as error:
-        raise DocumentError("pages", f"{args[0]} took longer than {_POPPLER_TIMEOUT_S} s") from error
+        raise DocumentError(
+            "pages", f"{args[0]} took longer than {_POPPLER_TIMEOUT_S} s"
+        ) from error
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         if "Incorrect password" in stderr:
@@ -96,7 +96,11 @@ def _split_pdf(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage
             pages.append(RawPage(number=number, source=PageSource.TEXT_LAYER, text=text))
         else:
             pages.append(
-                RawPage(number=number, source=PageSource.OCR, image=_rasterise(path, number, workdir, options))
+                RawPage(
+                    number=number,
+                    source=PageSource.OCR,
+                    image=_rasterise(path, number, workdir, options),
+                )
             )
     return pages
 
@@ -104,8 +108,19 @@ def _split_pdf(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage
 def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) -> Path:
     stem = workdir / f"page-{number:04d}"
     _poppler(
-        ["pdftoppm", "-r", str(options.dpi), "-gray", "-singlefile",
-         "-f", str(number), "-l", str(number), str(path), str(stem)]
+        [
+            "pdftoppm",
+            "-r",
+            str(options.dpi),
+            "-gray",
+            "-singlefile",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            str(path),
+            str(stem),
+        ]
     )
     return stem.with_suffix(".pgm")
 

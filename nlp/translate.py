@@ -43,7 +43,11 @@ def translate_text(text: str, source: str | None, target: str, packages_dir: Pat
     if source == target:
         return Translation(target=target, status=TranslationStatus.NOT_NEEDED)
     package = next(
-        (p for p in installed_packages(packages_dir) if p.from_code == source and p.to_code == target),
+        (
+            p
+            for p in installed_packages(packages_dir)
+            if p.from_code == source and p.to_code == target
+        ),
         None,
     )
     if source is None or package is None:

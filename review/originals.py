@@ -36,4 +36,3 @@ def keep_original(source: Path, sha256: str, root: Path) -> Path:
     partial.chmod(0o444)
     os.replace(partial, target)
     return target
-

@@ -4,6 +4,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -93,11 +94,20 @@ def queue(
     from rogatory.review.store import Store
 
     store = Store.open(get_settings().store_url)
-    table = Table("priority", "record", "file", "lang", "type", "deadline", "status", "queue", "reasons")
+    table = Table(
+        "priority", "record", "file", "lang", "type", "deadline", "status", "queue", "reasons"
+    )
     for entry in store.queue(status=ReviewStatus(status) if status else None, limit=limit):
         _add_row(
-            table, entry.priority, entry.record_id, entry.filename, entry.language or "-",
-            entry.doc_type or "-", entry.deadline or "-", entry.status, entry.queue,
+            table,
+            entry.priority,
+            entry.record_id,
+            entry.filename,
+            entry.language or "-",
+            entry.doc_type or "-",
+            entry.deadline or "-",
+            entry.status,
+            entry.queue,
             "; ".join(entry.reasons),
         )
     out.print(table)
@@ -122,7 +132,7 @@ def _require_readable(file: Path) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -133,7 +143,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _print_records(rows: list[tuple["Record", float | None]]) -> None:
+def _print_records(rows: Sequence[tuple["Record", float | None]]) -> None:
     table = Table("file", "language", "type", "offences", "deadline", "queue status", "seconds")
     for record, seconds in rows:
         extraction = record.extraction

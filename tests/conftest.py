@@ -9,8 +9,8 @@ from pathlib import Path
 os.environ["ROGATORY_DATA_DIR"] = tempfile.mkdtemp(prefix="rogatory-test-")
 os.environ.pop("ROGATORY_DATABASE_URL", None)
 
-import pytest  # noqa: E402
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ def render_page(lines: Sequence[str], path: Path, rotate_deg: float = 0.0) -> Pa
 
 def text_pdf(lines: Sequence[str], path: Path) -> Path:
     """A born-digital one-page PDF with a real text layer (Helvetica, WinAnsi encoding)."""
+
     def escape(line: str) -> str:
         return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -66,7 +67,10 @@ def text_pdf(lines: Sequence[str], path: Path) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     path.write_bytes(bytes(out))
     return path
 

@@ -8,10 +8,23 @@ import pytest
 from conftest import REPO
 
 FORBIDDEN = {
-    "models": {"rogatory.nlp", "rogatory.flows", "rogatory.review", "rogatory.settings",
-               "rogatory.cli", "prefect", "sqlalchemy"},
-    "nlp": {"rogatory.flows", "rogatory.review", "rogatory.settings", "rogatory.cli", "prefect",
-            "sqlalchemy"},
+    "models": {
+        "rogatory.nlp",
+        "rogatory.flows",
+        "rogatory.review",
+        "rogatory.settings",
+        "rogatory.cli",
+        "prefect",
+        "sqlalchemy",
+    },
+    "nlp": {
+        "rogatory.flows",
+        "rogatory.review",
+        "rogatory.settings",
+        "rogatory.cli",
+        "prefect",
+        "sqlalchemy",
+    },
     "review": {"rogatory.nlp", "rogatory.flows", "rogatory.settings", "rogatory.cli", "prefect"},
     "flows": {"rogatory.cli"},
 }

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import SPANISH_LETTER, render_page, text_pdf
 from rogatory.models import PageSource
 from rogatory.nlp.errors import DocumentError
 from rogatory.nlp.fingerprint import fingerprint, sniff_media_type
 from rogatory.nlp.pages import SplitOptions, split_pages
 from rogatory.review.originals import keep_original, original_path
+
+from conftest import SPANISH_LETTER, render_page, text_pdf
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,7 @@ from rogatory.review.originals import keep_original, original_path
         (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
         (b"II*\x00\x08\x00", "image/tiff"),
         (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
-        ("Solicitud de asistencia judicial".encode(), "text/plain"),
+        (b"Solicitud de asistencia judicial", "text/plain"),
         (b"\x00\x01\x02binary", "application/octet-stream"),
         (b"", "application/octet-stream"),
     ],

@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import SPANISH_LETTER, render_page
 from rogatory.models import TranslationStatus
 from rogatory.nlp.language import detect_language
 from rogatory.nlp.ocr import estimate_skew, ocr_image
 from rogatory.nlp.translate import translate_text
+
+from conftest import SPANISH_LETTER, render_page
 
 
 @pytest.mark.parametrize("skew", [-3.0, -1.2, 0.0, 1.6, 2.5])
@@ -33,9 +34,15 @@ def test_skewed_scan_is_read_after_deskewing(spanish_scan: Path) -> None:
     ("text", "code"),
     [
         (" ".join(SPANISH_LETTER), "es"),
-        ("Le juge d'instruction du tribunal judiciaire de Lyon demande l'audition du témoin.", "fr"),
+        (
+            "Le juge d'instruction du tribunal judiciaire de Lyon demande l'audition du témoin.",
+            "fr",
+        ),
         ("Die Staatsanwaltschaft Frankfurt am Main ersucht um die Vernehmung des Zeugen.", "de"),
-        ("Il pubblico ministero chiede l'assunzione della testimonianza della persona offesa.", "it"),
+        (
+            "Il pubblico ministero chiede l'assunzione della testimonianza della persona offesa.",
+            "it",
+        ),
         ("O Ministério Público solicita a inquirição da testemunha e a apreensão dos bens.", "pt"),
     ],
 )

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SAMPLES
 from rogatory.models import DocType, IdentifierKind, LegalBasis, Measure, Offence, PartyRole
+
+from conftest import SAMPLES
 
 MANIFEST = yaml.safe_load((SAMPLES / "manifest.yaml").read_text(encoding="utf-8"))["samples"]
 IDS = [sample["id"] for sample in MANIFEST]
@@ -23,7 +24,9 @@ def test_the_set_covers_six_languages_and_the_main_request_types() -> None:
 @pytest.mark.parametrize("sample_id", IDS)
 def test_gold_uses_the_vocabulary_and_the_text(sample_id: str) -> None:
     gold = json.loads((SAMPLES / "gold" / f"{sample_id}.json").read_text(encoding="utf-8"))
-    text = " ".join(Path(SAMPLES / "sources" / f"{sample_id}.txt").read_text(encoding="utf-8").split())
+    text = " ".join(
+        Path(SAMPLES / "sources" / f"{sample_id}.txt").read_text(encoding="utf-8").split()
+    )
     extraction = gold["extraction"]
     DocType(extraction["doc_type"])
     for offence in extraction["offences"]:
