@@ -1,0 +1,65 @@
+"""Amounts of money with their ISO 4217 currency, European number formats included
+("7.086.905 €", "125.000,00 EUR", "CHF 48'500", "EUR 411.870,--", "US$ 3,200,000.00")."""
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from rogatory.models import Amount
+
+from .lexicon import alternation, load_lexicon
+from .pipeline import Analysed
+from .text import fold
+
+_EXTRACTOR = "rules:amounts@1"
+_NUMBER = (
+    r"(?<![\d.,'])(?:\d{1,3}(?:[.,' \u00a0\u202f]\d{3})+|\d+)"
+    r"(?:[.,]\d{1,2}(?!\d)|,-{1,2})?(?![\d])"
+)
+_GROUPING = re.compile(r"[' \u00a0\u202f]")
+
+
+@cache
+def _regex(language: str) -> re.Pattern[str]:
+    currency = alternation(list(load_lexicon(language).currencies))
+    return re.compile(
+        rf"(?P<c1>{currency})\s?(?P<n1>{_NUMBER})|(?P<n2>{_NUMBER})\s?(?P<c2>{currency})",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _codes(language: str) -> dict[str, str]:
+    return {fold(k).lower(): v for k, v in load_lexicon(language).currencies.items()}
+
+
+def parse_number(raw: str) -> float:
+    """'1.250.000,00' -> 1250000.0, '1,180,000.00' -> 1180000.0, "48'500" -> 48500.0.
+    With one kind of separator, a single one followed by exactly three digits groups thousands."""
+    text = _GROUPING.sub("", re.sub(r",-+$", "", raw))
+    if "," in text and "." in text:
+        point = max(text.rfind(","), text.rfind("."))
+        whole = re.sub(r"[.,]", "", text[:point])
+        return float(f"{whole}.{text[point + 1 :]}")
+    for separator in ",.":
+        parts = text.split(separator)
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
+            return float(text.replace(separator, ""))
+        if len(parts) == 2:
+            return float(f"{parts[0]}.{parts[1]}")
+    return float(text)
+
+
+def amounts(pages: Sequence[Analysed], language: str) -> list[Amount]:
+    codes = _codes(language)
+    found: dict[tuple[float, str], Amount] = {}
+    for page in pages:
+        for match in _regex(language).finditer(page.text.folded):
+            number = match.group("n1") or match.group("n2")
+            currency = codes[" ".join((match.group("c1") or match.group("c2")).lower().split())]
+            value = parse_number(number)
+            evidence = page.text.evidence(match.start(), match.end(), _EXTRACTOR, 0.85)
+            found.setdefault(
+                (value, currency), Amount(value=value, currency=currency, evidence=evidence)
+            )
+    return list(found.values())

@@ -1,0 +1,217 @@
+"""Identifiers: IBAN (mod-97), phone (E.164), e-mail, IP address, crypto wallet, and passport and
+vehicle plate where a label announces them."""
+
+import ipaddress
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+import phonenumbers
+
+from rogatory.models import Identifier, IdentifierKind
+
+from .lexicon import alternation, load_lexicon
+from .pipeline import Analysed
+
+_EXTRACTOR = "rules:identifiers@1"
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+# ISO 13616 lengths of the countries seen in requests; others are checked by mod-97 alone.
+_IBAN_LENGTHS = {
+    "AD": 24,
+    "AT": 20,
+    "BE": 16,
+    "BG": 22,
+    "CH": 21,
+    "CY": 28,
+    "CZ": 24,
+    "DE": 22,
+    "DK": 18,
+    "EE": 20,
+    "ES": 24,
+    "FI": 18,
+    "FR": 27,
+    "GB": 22,
+    "GI": 23,
+    "GR": 27,
+    "HR": 21,
+    "HU": 28,
+    "IE": 22,
+    "IT": 27,
+    "LI": 21,
+    "LT": 20,
+    "LU": 20,
+    "LV": 21,
+    "MC": 27,
+    "MT": 31,
+    "NL": 18,
+    "NO": 15,
+    "PL": 28,
+    "PT": 25,
+    "RO": 24,
+    "SE": 24,
+    "SI": 19,
+    "SK": 24,
+    "SM": 27,
+    "TR": 26,
+    "BR": 29,
+    "AE": 23,
+    "MA": 28,
+    "TN": 24,
+    "RS": 22,
+    "UA": 29,
+}
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_WALLET = re.compile(
+    r"\b(?:bc1[a-z0-9]{25,62}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40})\b"
+)
+_DOCUMENT_NUMBER = r"\b(?P<value>(?=[A-Z0-9]*\d)[A-Z0-9]{6,12})\b"
+_PLATE = (
+    r"\b(?P<value>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])"
+    r"[A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){1,2})\b"
+)
+# Between a label and its value: "Pasaporte: mexicano núm. G48213907".
+_LABEL_GAP = r".{0,40}?"
+# A number without "+" or "00" is a phone number only right after a label ("Tel.", "Rufnummer").
+_PHONE_LABEL_REACH = 25
+_INTERNATIONAL = re.compile(r"\+|00[1-9]")
+
+
+def identifiers(pages: Sequence[Analysed], language: str) -> list[Identifier]:
+    found: dict[tuple[IdentifierKind, str], Identifier] = {}
+    for page in pages:
+        for identifier in _all(page, language):
+            found.setdefault((identifier.kind, identifier.value), identifier)
+    return list(found.values())
+
+
+def _all(page: Analysed, language: str) -> Iterator[Identifier]:
+    yield from _ibans(page)
+    yield from _phones(page, language)
+    yield from _simple(page, _EMAIL, IdentifierKind.EMAIL, lower=True)
+    yield from _ips(page)
+    # No checksum of the wallet is verified (base58check / bech32), so validity stays unknown.
+    yield from _simple(page, _WALLET, IdentifierKind.CRYPTO_WALLET, valid=None)
+    lex = load_lexicon(language)
+    yield from _labelled(page, lex.passport_labels, _DOCUMENT_NUMBER, IdentifierKind.PASSPORT)
+    yield from _labelled(page, lex.plate_labels, _PLATE, IdentifierKind.VEHICLE_PLATE)
+
+
+def _make(
+    page: Analysed, kind: IdentifierKind, value: str, valid: bool | None, start: int, end: int
+) -> Identifier:
+    return Identifier(
+        kind=kind,
+        value=value,
+        valid=valid,
+        evidence=page.text.evidence(start, end, _EXTRACTOR, 0.9 if valid is not False else 0.6),
+    )
+
+
+def iban_is_valid(iban: str) -> bool:
+    expected = _IBAN_LENGTHS.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        return False
+    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
+    return int(digits) % 97 == 1
+
+
+def _ibans(page: Analysed) -> Iterator[Identifier]:
+    text = page.text.normalised
+    for match in _IBAN.finditer(text):
+        start, end = match.span()
+        compact = match.group().replace(" ", "")
+        expected = _IBAN_LENGTHS.get(compact[:2])
+        if expected and len(compact) > expected:
+            # A word in capitals after the IBAN ("… 1332 EUR") was read as a last group.
+            compact = compact[:expected]
+            end = start + _position_of(match.group(), expected)
+        yield _make(page, IdentifierKind.IBAN, compact, iban_is_valid(compact), start, end)
+
+
+def _position_of(spaced: str, count: int) -> int:
+    """Index in `spaced` just after its count-th non-space character."""
+    seen = 0
+    for index, ch in enumerate(spaced):
+        seen += ch != " "
+        if seen == count:
+            return index + 1
+    return len(spaced)
+
+
+@cache
+def _phone_label(language: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation(load_lexicon(language).phone_labels)})", re.IGNORECASE)
+
+
+def _phones(page: Analysed, language: str) -> Iterator[Identifier]:
+    region = load_lexicon(language).region or "ZZ"
+    text = page.text.normalised
+    # Long digit groups of an IBAN ("… 0000 1068 …") read as a number dialled with "00".
+    taken = [m.span() for m in _IBAN.finditer(text)]
+    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+    for match in matcher:
+        if any(start < match.end and match.start < end for start, end in taken):
+            continue
+        international = _INTERNATIONAL.match(match.raw_string.lstrip("(["))
+        before = page.text.folded[max(0, match.start - _PHONE_LABEL_REACH) : match.start]
+        if not (international or _phone_label(language).search(before)):
+            continue
+        end = _line_end(page, match.start, match.end)
+        try:
+            number = phonenumbers.parse(text[match.start : end], region)
+        except phonenumbers.NumberParseException:
+            continue
+        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        valid = phonenumbers.is_valid_number(number)
+        yield _make(page, IdentifierKind.PHONE, value, valid, match.start, end)
+
+
+def _line_end(page: Analysed, start: int, end: int) -> int:
+    """A phone number in a form field ends with its line: the digits of a list item below are
+    not part of it. In wrapped prose it may go on."""
+    original_start, original_end = page.text.to_original(start, end)
+    newline = page.text.original.find("\n", original_start, original_end)
+    if newline < 0 or page.text.wraps(page.text.line_index(original_start)):
+        return end
+    return next(i for i in range(start, end) if page.text.offsets[i] >= newline)
+
+
+def _simple(
+    page: Analysed,
+    regex: re.Pattern[str],
+    kind: IdentifierKind,
+    *,
+    lower: bool = False,
+    valid: bool | None = True,
+) -> Iterator[Identifier]:
+    for match in regex.finditer(page.text.normalised):
+        value = match.group().lower() if lower else match.group()
+        yield _make(page, kind, value, valid, match.start(), match.end())
+
+
+def _ips(page: Analysed) -> Iterator[Identifier]:
+    for regex in (_IPV4, _IPV6):
+        for match in regex.finditer(page.text.normalised):
+            try:
+                address = ipaddress.ip_address(match.group())
+            except ValueError:
+                continue
+            yield _make(page, IdentifierKind.IP_ADDRESS, str(address), True, *match.span())
+
+
+@cache
+def _labelled_regex(labels: tuple[str, ...], value: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i:{alternation(list(labels))}){_LABEL_GAP}{value}")
+
+
+def _labelled(
+    page: Analysed, labels: list[str], value: str, kind: IdentifierKind
+) -> Iterator[Identifier]:
+    if not labels:
+        return
+    for match in _labelled_regex(tuple(labels), value).finditer(page.text.folded):
+        start, end = match.span("value")
+        # A labelled value of the right shape passes the only check there is.
+        yield _make(page, kind, page.text.normalised[start:end], True, start, end)

@@ -1,0 +1,458 @@
+"""Extraction stage: behaviour on short snippets in several languages, and agreement with the
+gold labels of the sample requests."""
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rogatory.models import (
+    DocType,
+    Extraction,
+    IdentifierKind,
+    LegalBasis,
+    Measure,
+    Offence,
+    Page,
+    PageSource,
+    PartyKind,
+    PartyRole,
+)
+from rogatory.nlp.extract import extract
+from rogatory.nlp.extract.amounts import parse_number
+from rogatory.nlp.extract.identifiers import iban_is_valid
+from rogatory.nlp.extract.lexicon import available_languages, load_lexicon
+from rogatory.nlp.extract.pipeline import pipeline
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+RECEIVED = datetime(2026, 2, 10, 8, 30, tzinfo=UTC)
+
+
+def run(text: str, language: str | None, received_at: datetime = RECEIVED) -> Extraction:
+    pages = [
+        Page(number=n, text=t, source=PageSource.OCR) for n, t in enumerate(text.split("\f"), 1)
+    ]
+    result = extract(pages, language, received_at)
+    assert_evidence_quotes_pages(result, pages)
+    return result
+
+
+def assert_evidence_quotes_pages(result: Extraction, pages: list[Page]) -> None:
+    facts: list[Any] = [
+        *result.offences,
+        *result.measures,
+        *result.legal_basis,
+        *result.parties,
+        *result.identifiers,
+        *result.amounts,
+    ]
+    for evidence in [*result.evidence.values(), *(f.evidence for f in facts)]:
+        page = pages[evidence.page - 1]
+        assert page.text[evidence.start : evidence.end] == evidence.text
+        assert 0 < evidence.confidence <= 1
+
+
+def offences(result: Extraction) -> set[Offence]:
+    return {o.category for o in result.offences}
+
+
+# --- lexicons ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_lexicon_uses_canonical_ids_and_builds(language: str) -> None:
+    lexicon = load_lexicon(language)
+    enums: dict[str, Callable[[str], object]] = {
+        "offence": Offence,
+        "measure": Measure,
+        "legal_basis": LegalBasis,
+        "doc_type": DocType,
+        "role": PartyRole,
+        "organisation": PartyRole,
+    }
+    for category, entries in lexicon.phrases.items():
+        for key in entries:
+            if category in enums:
+                enums[category](key)
+            elif category in ("state", "demonym", "city"):
+                assert re.fullmatch(r"[A-Z]{2}", key), key
+    assert set(lexicon.duration_units.values()) <= {"days", "weeks", "months"}
+    assert pipeline(language).pipe_names == ["rogatory_lexicon", "rogatory_negation"]
+
+
+# --- offences and negation -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "wanted", "excluded"),
+    [
+        (
+            "es",
+            "Se investiga un delito de blanqueo de capitales. El delito de tráfico de drogas "
+            "no es objeto de la presente solicitud.",
+            Offence.MONEY_LAUNDERING,
+            Offence.DRUG_TRAFFICKING,
+        ),
+        (
+            "fr",
+            "L'information porte sur une escroquerie en bande organisée. Le trafic de "
+            "stupéfiants n'est pas visé par la présente demande.",
+            Offence.SWINDLING,
+            Offence.DRUG_TRAFFICKING,
+        ),
+        (
+            "de",
+            "Dem Beschuldigten wird Geldwäsche vorgeworfen. Die Steuerhinterziehung ist "
+            "nicht Gegenstand dieses Ersuchens.",
+            Offence.MONEY_LAUNDERING,
+            Offence.TAX_EVASION,
+        ),
+        (
+            "it",
+            "Si procede per riciclaggio. I fatti di evasione fiscale sono oggetto di un "
+            "separato procedimento e non formano oggetto della presente richiesta.",
+            Offence.MONEY_LAUNDERING,
+            Offence.TAX_EVASION,
+        ),
+        (
+            "en",
+            "The investigation concerns bribery. Money laundering is not the subject of "
+            "this request.",
+            Offence.CORRUPTION,
+            Offence.MONEY_LAUNDERING,
+        ),
+    ],
+)
+def test_negated_offence_is_not_an_offence_of_the_request(
+    language: str, text: str, wanted: Offence, excluded: Offence
+) -> None:
+    found = offences(run(text, language))
+    assert wanted in found
+    assert excluded not in found
+
+
+def test_offence_split_over_ocr_lines_keeps_page_offsets() -> None:
+    page = "Diligencias por un presunto delito de blan-\nqueo de\n   capitales y estafa."
+    result = run(page, "es")
+    laundering = next(o for o in result.offences if o.category == Offence.MONEY_LAUNDERING)
+    assert laundering.evidence.text == "blan-\nqueo de\n   capitales"
+    assert Offence.SWINDLING in offences(result)
+
+
+def test_unticked_boxes_of_a_form_are_not_requested() -> None:
+    form = (
+        "SECTION C\n"
+        "[ ] Audition d'un témoin        [X] Perquisition et saisie\n"
+        "[X] Obtention de données relatives au trafic et à la\n"
+        "    localisation\n"
+        "[ ] cybercriminalité   [X] blanchiment des produits du crime\n"
+    )
+    result = run(form, "fr")
+    assert {m.type for m in result.measures} == {Measure.SEARCH_AND_SEIZURE, Measure.TRAFFIC_DATA}
+    assert offences(result) == {Offence.MONEY_LAUNDERING}
+
+
+def test_accents_dropped_by_ocr_still_match() -> None:
+    result = run("Solicitud de detencion provisional con fines de extradicion.", "es")
+    assert result.doc_type == DocType.PROVISIONAL_ARREST_REQUEST
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def test_deadline_is_not_the_hearing_date() -> None:
+    text = (
+        "Madrid, a 20 de enero de 2026\n"
+        "La vista oral está señalada para el 20 de abril de 2026, por lo que se ruega remitir\n"
+        "la documentación antes del 15 de marzo de 2026.\n"
+    )
+    result = run(text, "es")
+    assert result.document_date == date(2026, 1, 20)
+    assert result.deadline == date(2026, 3, 15)
+    assert result.deadline_text == "antes del 15 de marzo de 2026"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "deadline"),
+    [
+        (
+            "de",
+            "Wien, am 19.01.2026\nUm Erledigung wird bis zum 01.06.2026 ersucht.",
+            date(2026, 6, 1),
+        ),
+        (
+            "it",
+            "Milano, 22 gennaio 2026\nSi prega di dare esecuzione entro il 30 aprile 2026.",
+            date(2026, 4, 30),
+        ),
+        (
+            "en",
+            "Date: 9 January 2026\nThe trial is listed on 8 June 2026; we would be grateful "
+            "to receive the evidence by 20 March 2026.",
+            date(2026, 3, 20),
+        ),
+    ],
+)
+def test_dated_deadlines(language: str, text: str, deadline: date) -> None:
+    assert run(text, language).deadline == deadline
+
+
+def test_relative_deadline_counts_from_receipt_and_says_so() -> None:
+    text = (
+        "Il est demandé que la décision soit exécutée dans un délai de 30 jours à compter de "
+        "sa réception."
+    )
+    result = run(text, "fr", received_at=datetime(2026, 2, 10, 8, 30, tzinfo=UTC))
+    assert result.deadline == date(2026, 3, 12)
+    assert result.deadline_text == "dans un délai de 30 jours à compter de sa réception"
+    evidence = result.evidence["deadline"]
+    assert "relative" in evidence.extractor
+    assert evidence.confidence < 0.8
+
+
+def test_no_deadline_without_a_deadline_cue() -> None:
+    text = "El reclamado fue detenido el 14 de enero de 2026 y la audiencia será el 3 de marzo."
+    result = run(text, "es")
+    assert result.deadline is None
+    assert result.deadline_text is None
+
+
+# --- identifiers and amounts ---------------------------------------------------------------
+
+
+def test_iban_checksum() -> None:
+    result = run(
+        "cuenta ES91 2100 0418 4502 0005 1332 y cuenta ES91 2100 0418 4502 0005 1333.", "es"
+    )
+    ibans = {i.value: i.valid for i in result.identifiers if i.kind == IdentifierKind.IBAN}
+    assert ibans == {"ES9121000418450200051332": True, "ES9121000418450200051333": False}
+    assert iban_is_valid("GB15MIDL40051512345678")
+    assert not iban_is_valid("GB15MIDL4005151234567")
+
+
+def test_phones_in_e164_with_the_region_of_the_language() -> None:
+    text = "Tel. +49 30 23125 417\n2. Aylin DEMIR\nRufnummer 030 23125418"
+    result = run(text, "de")
+    phones = {i.value for i in result.identifiers if i.kind == IdentifierKind.PHONE}
+    assert phones == {"+493023125417", "+493023125418"}
+
+
+def test_email_ip_passport_and_plate() -> None:
+    text = (
+        "Pasaporte: mexicano núm. G48213907\n"
+        "E-mail: J.Perez@Example.COM, IP 203.0.113.47 y 2001:db8::1\n"
+        "vehículo Audi con matrícula 4821 KLM.\n"
+    )
+    found = {(i.kind, i.value) for i in run(text, "es").identifiers}
+    assert {
+        (IdentifierKind.PASSPORT, "G48213907"),
+        (IdentifierKind.EMAIL, "j.perez@example.com"),
+        (IdentifierKind.IP_ADDRESS, "203.0.113.47"),
+        (IdentifierKind.IP_ADDRESS, "2001:db8::1"),
+        (IdentifierKind.VEHICLE_PLATE, "4821 KLM"),
+    } <= found
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("7.086.905", 7086905.0),
+        ("125.000,00", 125000.0),
+        ("48'500", 48500.0),
+        ("1,180,000.00", 1180000.0),
+        ("84.312,50", 84312.5),
+        ("411.870,--", 411870.0),
+        ("247 900,00", 247900.0),
+        ("1.500", 1500.0),
+        ("12,5", 12.5),
+    ],
+)
+def test_number_formats(raw: str, value: float) -> None:
+    assert parse_number(raw) == value
+
+
+def test_amounts_with_currency() -> None:
+    text = (
+        "Perjuicio de 7.086.905 €, transferencia de CHF 48'500, US$ 3,200,000.00, "
+        "£3,450,000 y 96.000,00 euros; 1.450 kilogramos."
+    )
+    found = {(a.value, a.currency) for a in run(text, "es").amounts}
+    assert found == {
+        (7086905.0, "EUR"),
+        (48500.0, "CHF"),
+        (3200000.0, "USD"),
+        (3450000.0, "GBP"),
+        (96000.0, "EUR"),
+    }
+
+
+# --- parties, states, authority ------------------------------------------------------------
+
+
+def test_parties_have_roles_and_kinds_and_judges_are_not_parties() -> None:
+    text = (
+        "Dª. Elena Vázquez Lorente, Magistrada-Juez, instruye diligencias contra D. Juan Pérez "
+        "García y contra la mercantil Inversiones Atalaya Global, S.L. Se solicita la "
+        "declaración en calidad de testigo de Dª. Beatriz Hoffmann Ruiz.\n"
+    )
+    parties = {(p.name, p.role, p.kind) for p in run(text, "es").parties}
+    assert parties == {
+        ("Juan Pérez García", PartyRole.SUSPECT, PartyKind.PERSON),
+        ("Inversiones Atalaya Global, S.L.", PartyRole.SUSPECT, PartyKind.ORGANISATION),
+        ("Beatriz Hoffmann Ruiz", PartyRole.WITNESS, PartyKind.PERSON),
+    }
+
+
+def test_role_word_after_the_name_and_a_negated_role() -> None:
+    text = (
+        "1. Yanis KERBOUCHE, né le 02/11/1994 à Vénissieux, mis en examen.\n"
+        "2. Sofiane AMRANI, titulaire du compte, non mis en cause à ce stade.\n"
+    )
+    parties = {(p.name, p.role) for p in run(text, "fr").parties}
+    assert parties == {("Yanis KERBOUCHE", PartyRole.SUSPECT), ("Sofiane AMRANI", PartyRole.OTHER)}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "requesting", "requested"),
+    [
+        (
+            "es",
+            "JUZGADO DE INSTRUCCIÓN Nº 3 DE MADRID\n\nComisión rogatoria dirigida a las "
+            "autoridades competentes de Francia. Italia no interviene.",
+            "ES",
+            "FR",
+        ),
+        ("fr", "SECTION A - État d'émission : FRANCE      État d'exécution : ESPAGNE", "FR", "ES"),
+        (
+            "de",
+            "ABSCHNITT A\nAnordnungsstaat: Österreich    Vollstreckungsstaat: Deutschland",
+            "AT",
+            "DE",
+        ),
+    ],
+)
+def test_states_of_the_request(language: str, text: str, requesting: str, requested: str) -> None:
+    result = run(text, language)
+    assert (result.requesting_state, result.requested_state) == (requesting, requested)
+
+
+def test_requesting_authority_from_a_label_or_the_letterhead() -> None:
+    labelled = run("Autoridad requirente: Juzgado de Instrucción nº 3 de Madrid (España)\n", "es")
+    assert labelled.requesting_authority == "Juzgado de Instrucción nº 3 de Madrid"
+    letterhead = run("TRIBUNAL JUDICIAIRE DE LYON - CABINET DE MME DUFRESNE\n67 rue Servient", "fr")
+    assert letterhead.requesting_authority == "TRIBUNAL JUDICIAIRE DE LYON"
+
+
+def test_unknown_language_falls_back_without_failing() -> None:
+    result = run("Urgent. Account GB15 MIDL 4005 1512 3456 78, phone +44 20 7946 0321.", None)
+    assert result.urgent
+    assert {i.kind for i in result.identifiers} >= {IdentifierKind.IBAN, IdentifierKind.PHONE}
+
+
+# --- agreement with the gold samples -------------------------------------------------------
+
+SCALARS = [
+    "doc_type",
+    "requesting_state",
+    "requested_state",
+    "requesting_authority",
+    "document_date",
+    "deadline",
+]
+FLAGS = ["urgent", "in_custody"]
+LISTS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+    "offences": lambda f: (f["category"],),
+    "measures": lambda f: (f["type"],),
+    "legal_basis": lambda f: (f["instrument"],),
+    "parties": lambda f: (" ".join(f["name"].casefold().split()), f["role"]),
+    "identifiers": lambda f: (f["kind"], f["value"]),
+    "amounts": lambda f: (f["value"], f["currency"]),
+}
+
+
+def _same_reference(a: str, b: str) -> bool:
+    """References are labelled inconsistently ("Case No. 25 Cr. 318" / "25 Cr. 318")."""
+    x, y = (re.sub(r"\W", "", s).casefold() for s in (a, b))
+    return x in y or y in x
+
+
+def field_counts(predicted: dict[str, Any], gold: dict[str, Any]) -> dict[str, Counter[str]]:
+    """True positives, false positives and false negatives per field of one document."""
+    counts: dict[str, Counter[str]] = {}
+    for name in SCALARS:
+        p, g = predicted[name], gold[name]
+        if isinstance(p, str) and isinstance(g, str):
+            p, g = " ".join(p.casefold().split()), " ".join(g.casefold().split())
+        counts[name] = Counter(
+            tp=int(p is not None and p == g),
+            fp=int(p is not None and p != g),
+            fn=int(g is not None and p != g),
+        )
+    for name in FLAGS:
+        p, g = predicted[name], gold[name]
+        counts[name] = Counter(tp=int(p and g), fp=int(p and not g), fn=int(g and not p))
+    for name, key in LISTS.items():
+        items = [f for f in predicted[name] if f.get("kind") != "case_reference"]
+        counts[name] = _set_counts({key(f) for f in items}, {key(f) for f in gold[name]})
+    matched = [
+        g for g in gold["references"] if any(_same_reference(p, g) for p in predicted["references"])
+    ]
+    extra = [
+        p
+        for p in predicted["references"]
+        if not any(_same_reference(p, g) for g in gold["references"])
+    ]
+    counts["references"] = Counter(
+        tp=len(matched), fp=len(extra), fn=len(gold["references"]) - len(matched)
+    )
+    return counts
+
+
+def _set_counts(predicted: set[Any], gold: set[Any]) -> Counter[str]:
+    return Counter(tp=len(predicted & gold), fp=len(predicted - gold), fn=len(gold - predicted))
+
+
+def f1(counts: Counter[str]) -> tuple[float, float, float]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, score
+
+
+def sample_ids() -> list[str]:
+    return sorted(
+        p.stem
+        for p in (SAMPLES / "gold").glob("*.json")
+        if (SAMPLES / "sources" / f"{p.stem}.txt").exists()
+    )
+
+
+def evaluate(ids: Iterable[str]) -> dict[str, Counter[str]]:
+    totals: dict[str, Counter[str]] = {}
+    for sample in ids:
+        gold = json.loads((SAMPLES / "gold" / f"{sample}.json").read_text(encoding="utf-8"))
+        text = (SAMPLES / "sources" / f"{sample}.txt").read_text(encoding="utf-8")
+        received = datetime.fromisoformat(gold["received_at"].replace("Z", "+00:00"))
+        predicted = run(text, gold["language"], received).model_dump(mode="json")
+        for name, counts in field_counts(predicted, gold["extraction"]).items():
+            totals.setdefault(name, Counter()).update(counts)
+    return totals
+
+
+@pytest.mark.skipif(not sample_ids(), reason="no gold samples in samples/")
+def test_agreement_with_gold_samples() -> None:
+    totals = evaluate(sample_ids())
+    micro = sum(totals.values(), Counter())
+    for name, counts in sorted(totals.items()):
+        precision, recall, score = f1(counts)
+        print(f"{name:22} P={precision:.2f} R={recall:.2f} F1={score:.2f}")
+    print(f"{'micro':22} P={f1(micro)[0]:.2f} R={f1(micro)[1]:.2f} F1={f1(micro)[2]:.2f}")
+    assert f1(micro)[2] >= 0.9
+    for name in ("doc_type", "offences", "identifiers", "amounts", "deadline"):
+        assert f1(totals[name])[2] >= 0.9, name
