@@ -3,11 +3,11 @@
 Field names follow shared/spec/record.md and are fixed; fields may be added, never renamed.
 """
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from .vocabulary import DocType, IdentifierKind, LegalBasis, Measure, Offence, PartyKind, PartyRole
 
@@ -24,7 +24,7 @@ class Document(Model):
     filename: str = Field(description="Name as received; untrusted, never used as a path")
     media_type: str
     size_bytes: int = Field(ge=0)
-    received_at: datetime
+    received_at: AwareDatetime
     page_count: int = Field(ge=0)
 
 

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 err = Console(stderr=True)
-out = Console()
+# Piped output is read by people and scripts alike: wide enough that no cell is cut.
+out = Console(width=None if sys.stdout.isatty() else 240)
 
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
@@ -56,7 +57,8 @@ def process(
     _require_readable(file)
     from rogatory.flows.process import process_document
 
-    record = process_document(file, received_at=received_at)
+    # A time given without a zone is the operator's local time.
+    record = process_document(file, received_at=received_at.astimezone() if received_at else None)
     if as_json:
         print(record.model_dump_json(indent=2))
     else:

@@ -24,8 +24,6 @@ class Settings(BaseSettings):
         default="eng", description="tesseract language of the first pass that detects the language"
     )
     ocr_timeout_s: int = Field(default=120, ge=1, description="tesseract time limit per page")
-    low_ocr_confidence: float = Field(default=0.70, ge=0, le=1)
-    low_language_confidence: float = Field(default=0.80, ge=0, le=1)
     max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_pages: int = Field(default=500, ge=1)
     translation_target: str = "en"

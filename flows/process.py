@@ -1,0 +1,202 @@
+"""The `process_document` flow: fingerprint → pages → ocr → language → translate → extract → route
+→ store. Each stage is a small task; a stage that fails leaves an error on the record and the
+record still reaches the review queue, so nothing received is ever dropped."""
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NONE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from rogatory import __version__
+from rogatory.models import (
+    Document,
+    Extraction,
+    Language,
+    Page,
+    Pipeline,
+    Record,
+    Review,
+    Stage,
+    StageError,
+    Translation,
+    TranslationStatus,
+    record_id,
+)
+from rogatory.nlp.errors import DocumentError
+from rogatory.nlp.extract import EXTRACTOR_VERSION, extract
+from rogatory.nlp.fingerprint import Fingerprint, fingerprint
+from rogatory.nlp.language import detect_language
+from rogatory.nlp.ocr import TESSERACT_LANGUAGES, ocr_image, tesseract_version
+from rogatory.nlp.pages import RawPage, SplitOptions, split_pages
+from rogatory.nlp.translate import translate_text
+from rogatory.review.originals import keep_original
+from rogatory.review.routing import load_rules, route
+from rogatory.review.store import Store
+from rogatory.settings import Settings, get_settings
+
+log = logging.getLogger("rogatory.flows")
+
+
+@lru_cache(maxsize=4)
+def open_store(url: str) -> Store:
+    return Store.open(url)
+
+
+@task(cache_policy=NONE)
+def fingerprint_file(path: Path) -> Fingerprint:
+    return fingerprint(path)
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=1)
+def archive_original(path: Path, sha256: str, root: Path) -> Path:
+    return keep_original(path, sha256, root)
+
+
+@task(cache_policy=NONE)
+def split_into_pages(
+    path: Path, media_type: str, workdir: Path, options: SplitOptions
+) -> list[RawPage]:
+    return split_pages(path, media_type, workdir, options)
+
+
+@task(cache_policy=NONE)
+def read_page(raw: RawPage, languages: str, timeout_s: int) -> Page:
+    if raw.image is None:
+        return Page(number=raw.number, text=raw.text or "", source=raw.source)
+    result = ocr_image(raw.image, languages, timeout_s)
+    return Page(
+        number=raw.number,
+        text=result.text,
+        source=raw.source,
+        ocr_confidence=result.confidence,
+        ocr_languages=result.languages,
+        deskew_angle=result.deskew_angle,
+    )
+
+
+@task(cache_policy=NONE)
+def identify_language(text: str) -> Language:
+    return detect_language(text)
+
+
+@task(cache_policy=NONE)
+def translate(text: str, language: Language, settings: Settings) -> Translation:
+    return translate_text(
+        text, language.code, settings.translation_target, settings.translation_packages_dir
+    )
+
+
+@task(cache_policy=NONE)
+def extract_facts(pages: list[Page], language: Language, received_at: datetime) -> Extraction:
+    return extract(pages, language.code, received_at)
+
+
+@task(cache_policy=NONE)
+def route_record(record: Record, today: date) -> Review:
+    return route(record, load_rules(), today)
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def store_record(record: Record, filename: str, original: Path, store_url: str) -> None:
+    open_store(store_url).save(record, arrival_filename=filename, original_path=str(original))
+
+
+def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
+    """OCR with the document's own language: tesseract given the wrong language drops accents
+    and misreads words, and several languages at once cost time. A first scanned page read with
+    the probe language tells which traineddata the whole document should use."""
+    scanned = [raw for raw in raw_pages if raw.image is not None]
+    language = settings.ocr_probe_language
+    if scanned:
+        probe = read_page(scanned[0], language, settings.ocr_timeout_s)
+        detected = detect_language(probe.text).code
+        language = TESSERACT_LANGUAGES.get(detected or "", language)
+    futures = read_page.map(raw_pages, unmapped(language), unmapped(settings.ocr_timeout_s))
+    return list(futures.result())
+
+
+@contextmanager
+def recorded_as(stage: Stage, errors: list[StageError]) -> Iterator[None]:
+    try:
+        yield
+    except DocumentError as error:
+        errors.append(StageError(stage=error.stage, message=error.message))
+    except Exception as error:  # a bug or an unforeseen input must not lose the document
+        log.exception("stage %s failed", stage)
+        errors.append(
+            StageError(stage=stage, message=f"internal error: {type(error).__name__}: {error}")
+        )
+
+
+@flow(
+    name="process_document",
+    task_runner=ThreadPoolTaskRunner(max_workers=get_settings().ocr_workers),  # type: ignore[arg-type]
+)
+def process_document(
+    path: Path, filename: str | None = None, received_at: datetime | None = None
+) -> Record:
+    settings = get_settings()
+    received_at = received_at or datetime.now(UTC)
+    filename = filename or path.name
+    found = fingerprint_file(path)
+    original = archive_original(path, found.sha256, settings.originals_dir)
+
+    errors: list[StageError] = []
+    pages: list[Page] = []
+    language = Language(code=None, confidence=0.0)
+    translation = Translation(target=settings.translation_target, status=TranslationStatus.FAILED)
+    extraction = Extraction()
+    workspace = settings.data_dir / "work"
+    workspace.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=workspace) as workdir, recorded_as("pages", errors):
+        options = SplitOptions(dpi=settings.ocr_dpi, max_pages=settings.max_pages)
+        raw_pages = split_into_pages(original, found.media_type, Path(workdir), options)
+        with recorded_as("ocr", errors):
+            pages = read_pages(raw_pages, settings)
+    full_text = "\n\n".join(page.text for page in pages)
+    if pages:
+        with recorded_as("language", errors):
+            language = identify_language(full_text)
+        with recorded_as("translate", errors):
+            translation = translate(full_text, language, settings)
+        with recorded_as("extract", errors):
+            extraction = extract_facts(pages, language, received_at)
+
+    record = Record(
+        id=record_id(found.sha256),
+        document=Document(
+            sha256=found.sha256,
+            filename=filename,
+            media_type=found.media_type,
+            size_bytes=found.size_bytes,
+            received_at=received_at,
+            page_count=len(pages),
+        ),
+        pages=pages,
+        language=language,
+        translation=translation,
+        extraction=extraction,
+        errors=errors,
+        pipeline=Pipeline(version=__version__, components=_components(translation)),
+    )
+    record.review = route_record(record, datetime.now(UTC).date())
+    store_record(record, filename, original, settings.store_url)
+    return record
+
+
+def _components(translation: Translation) -> dict[str, str]:
+    components = {
+        "ocr": f"tesseract@{tesseract_version()}",
+        "language": "langdetect@1.0.9",
+        "extract": EXTRACTOR_VERSION,
+    }
+    if translation.engine:
+        components["translate"] = translation.engine
+    return components

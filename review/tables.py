@@ -1,0 +1,104 @@
+"""The store's tables. Portable SQLAlchemy types only: the same schema runs on SQLite (one desk)
+and PostgreSQL (a central authority's server)."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Instants are stored as naive UTC because SQLite keeps no time zone: values received with
+    different offsets must still sort in true time order. Read back as aware UTC. A naive value
+    is taken to be UTC already."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+# JSONB on PostgreSQL so records can later be indexed and queried by field.
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    """A received file, once per content; name and path are those of its first arrival."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)  # 32 bits stop at 2 GiB on PostgreSQL
+    first_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    original_path: Mapped[str] = mapped_column(Text)
+
+
+class ArrivalRow(Base):
+    __tablename__ = "arrivals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecordRow(Base):
+    __tablename__ = "records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), unique=True)
+    record: Mapped[dict[str, Any]] = mapped_column(Json)
+    pipeline_version: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QueueItemRow(Base):
+    """The review state of a record, copied out of its JSON so the queue can be listed and
+    sorted by the database rather than by loading every record."""
+
+    __tablename__ = "queue_items"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 5", name="ck_queue_items_priority"),
+        Index("ix_queue_items_listing", "status", "priority", "deadline"),
+    )
+
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    queue: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int]
+    deadline: Mapped[date | None] = mapped_column(Date)
+    reasons: Mapped[list[str]] = mapped_column(Json)
+    doc_type: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(255))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

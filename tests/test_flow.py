@@ -1,0 +1,97 @@
+"""The whole pipeline through Prefect, with real tesseract and a real SQLite store."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from rogatory.flows.process import process_document
+from rogatory.models import Record, ReviewStatus, TranslationStatus
+from rogatory.review.originals import original_path
+from rogatory.review.store import Store
+from rogatory.settings import get_settings
+
+from conftest import REPO, SAMPLES
+
+pytestmark = pytest.mark.slow
+CLI = str(REPO / ".venv" / "bin" / "rogatory")
+
+
+def manifest_entry(sample_id: str) -> dict[str, str]:
+    manifest = yaml.safe_load((SAMPLES / "manifest.yaml").read_text(encoding="utf-8"))
+    return next(s for s in manifest["samples"] if s["id"] == sample_id)
+
+
+def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(data_dir)}
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_scanned_spanish_request_end_to_end() -> None:
+    sample = manifest_entry("es01_mla_madrid")
+    record = process_document(SAMPLES / "requests" / sample["output"])
+
+    assert record.document.media_type == "application/pdf"
+    assert record.document.page_count == len(record.pages) >= 1
+    assert all(page.source == "ocr" and page.ocr_languages == "spa" for page in record.pages)
+    assert "Juzgado" in record.pages[0].text
+    assert record.language and record.language.code == "es"
+    assert record.translation and record.translation.status == TranslationStatus.UNAVAILABLE
+    assert record.extraction.doc_type == "mla_request"
+    assert record.review and record.review.status == ReviewStatus.PENDING
+    assert "translation unavailable" in record.review.reasons
+    assert record.errors == []
+
+    settings = get_settings()
+    kept = original_path(settings.originals_dir, record.document.sha256)
+    assert kept.read_bytes() == (SAMPLES / "requests" / sample["output"]).read_bytes()
+    stored = Store.open(settings.store_url).get(record.id)
+    assert stored == record
+
+
+def test_process_json_validates_against_the_schema(tmp_path: Path) -> None:
+    sample = manifest_entry("fr01_eio_lyon")
+    done = run_cli(
+        "process", str(SAMPLES / "requests" / sample["output"]), "--json", data_dir=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    schema = json.loads(run_cli("schema", data_dir=tmp_path).stdout)
+    printed = json.loads(done.stdout)
+    jsonschema.validate(printed, schema)
+    record = Record.model_validate(printed)
+    assert record.language and record.language.code == "fr"
+    assert record.review and record.review.status == ReviewStatus.PENDING
+
+    shown = run_cli("show", record.id, data_dir=tmp_path)
+    assert json.loads(shown.stdout)["id"] == record.id
+    assert record.document.filename in run_cli("queue", data_dir=tmp_path).stdout
+
+
+def test_unreadable_file_is_kept_with_a_reason(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    done = run_cli("process", str(empty), "--json", data_dir=tmp_path / "data")
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("empty.pdf: the file is empty")
+    record = Record.model_validate_json(done.stdout)
+    assert record.review and record.review.status == ReviewStatus.ERROR
+    assert [(e.stage, e.message) for e in record.errors] == [("pages", "the file is empty")]
+    assert original_path(tmp_path / "data" / "originals", record.document.sha256).exists()
+
+
+def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    (inbox / "b-letter.txt").write_text(
+        "Letter of request. The Crown Prosecution Service asks for bank records of the suspect.",
+        encoding="utf-8",
+    )
+    done = run_cli("ingest", str(inbox), data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'rogatory.db'}")
+    statuses = {entry.filename: entry.status for entry in store.queue()}
+    assert statuses == {"a-broken.pdf": ReviewStatus.ERROR, "b-letter.txt": ReviewStatus.PENDING}

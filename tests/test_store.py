@@ -1,0 +1,275 @@
+"""The store on real SQLite files: round trips, repeated arrivals, atomic saves, queue order."""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from rogatory.models import (
+    DocType,
+    Document,
+    Extraction,
+    Language,
+    Page,
+    PageSource,
+    Pipeline,
+    Record,
+    Review,
+    ReviewStatus,
+    record_id,
+)
+from rogatory.review.entries import QueueEntry
+from rogatory.review.store import Store
+from rogatory.review.tables import ArrivalRow, DocumentRow, RecordRow
+
+RECEIVED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+MakeRecord = Callable[..., Record]
+
+
+@pytest.fixture
+def make_record() -> MakeRecord:
+    def make(
+        content: str = "a",
+        *,
+        filename: str = "request.pdf",
+        received_at: datetime = RECEIVED,
+        doc_type: DocType | None = DocType.MLA_REQUEST,
+        deadline: date | None = None,
+        priority: int = 3,
+        status: ReviewStatus = ReviewStatus.PENDING,
+        queue: str = "mla",
+        reasons: list[str] | None = None,
+    ) -> Record:
+        sha256 = (content * 64)[:64]
+        return Record(
+            id=record_id(sha256),
+            document=Document(
+                sha256=sha256,
+                filename=filename,
+                media_type="application/pdf",
+                size_bytes=1234,
+                received_at=received_at,
+                page_count=1,
+            ),
+            pages=[Page(number=1, text="Comisión rogatoria", source=PageSource.TEXT_LAYER)],
+            language=Language(code="es", confidence=0.99),
+            extraction=Extraction(doc_type=doc_type, deadline=deadline),
+            review=Review(status=status, queue=queue, priority=priority, reasons=reasons or []),
+            pipeline=Pipeline(version="0.1.0"),
+        )
+
+    return make
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'nested' / 'store' / 'rogatory.db'}"
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    opened = Store.open(url)
+    yield opened
+    opened.close()
+
+
+def count(url: str, table: Any) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(table)) or 0
+    finally:
+        engine.dispose()
+
+
+def save(store: Store, record: Record) -> None:
+    store.save(record, record.document.filename, f"/originals/{record.document.sha256}")
+
+
+def test_a_saved_record_comes_back_equal(store: Store, make_record: MakeRecord) -> None:
+    record = make_record(deadline=date(2026, 3, 15), reasons=["deadline in 5 days"])
+    save(store, record)
+    assert store.get(record.id) == record
+    assert store.find_by_sha256(record.document.sha256) == record
+
+
+def test_unknown_ids_and_hashes_give_none(store: Store) -> None:
+    assert store.get("rq-missing") is None
+    assert store.find_by_sha256("f" * 64) is None
+
+
+def test_open_makes_the_directory_uses_wal_and_keeps_data(
+    url: str, tmp_path: Path, make_record: MakeRecord
+) -> None:
+    record = make_record()
+    first = Store.open(url)
+    save(first, record)
+    first.close()
+    reopened = Store.open(url)
+    assert reopened.get(record.id) == record
+    reopened.close()
+    with sqlite3.connect(tmp_path / "nested" / "store" / "rogatory.db") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_the_same_content_twice_is_one_document_two_arrivals_one_record(
+    store: Store, url: str, make_record: MakeRecord
+) -> None:
+    first = make_record(filename="carta.pdf")
+    again = make_record(
+        filename="carta (1).pdf",
+        received_at=RECEIVED + timedelta(days=2),
+        priority=1,
+        reasons=["person in custody"],
+    )
+    save(store, first)
+    created = _timestamps(url, first.id)
+    save(store, again)
+
+    assert count(url, DocumentRow) == 1
+    assert count(url, RecordRow) == 1
+    assert [(a.filename, a.received_at) for a in store.arrivals(first.document.sha256)] == [
+        ("carta.pdf", RECEIVED),
+        ("carta (1).pdf", RECEIVED + timedelta(days=2)),
+    ]
+    assert store.get(first.id) == again
+    [entry] = store.queue()
+    assert (entry.filename, entry.priority, entry.reasons) == (
+        "carta (1).pdf",
+        1,
+        ["person in custody"],
+    )
+    created_at, updated_at = _timestamps(url, first.id)
+    assert created_at == created[0]
+    assert updated_at > created[1]
+
+
+def _timestamps(url: str, record_id: str) -> tuple[datetime, datetime]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                select(RecordRow.created_at, RecordRow.updated_at).where(RecordRow.id == record_id)
+            ).one()
+            return row.created_at, row.updated_at
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_save_writes_nothing(store: Store, url: str, make_record: MakeRecord) -> None:
+    record = make_record()
+    save(store, record)
+    # Another id for the same content breaks the records' unique sha256 after the arrival row
+    # was added: the whole save must roll back, arrival included.
+    clash = record.model_copy(update={"id": "rq-other"})
+    with pytest.raises(IntegrityError):
+        save(store, clash)
+    assert count(url, ArrivalRow) == 1
+    assert store.get("rq-other") is None
+    assert len(store.queue()) == 1
+
+
+def test_a_record_without_review_still_reaches_the_queue(
+    store: Store, make_record: MakeRecord
+) -> None:
+    record = make_record().model_copy(update={"review": None})
+    save(store, record)
+    [entry] = store.queue()
+    assert (entry.status, entry.queue, entry.reasons) == (
+        ReviewStatus.ERROR,
+        "intake",
+        ["not routed"],
+    )
+
+
+def test_queue_is_most_urgent_first(store: Store, make_record: MakeRecord) -> None:
+    later = RECEIVED + timedelta(hours=1)
+    # Received at 09:30 UTC, written with a +02:00 offset: must sort before 10:00 UTC.
+    early_offset = datetime(2026, 3, 1, 11, 30, tzinfo=timezone(timedelta(hours=2)))
+    records = {
+        "p3-no-deadline": make_record("1", priority=3),
+        "p3-late-deadline": make_record("2", priority=3, deadline=date(2026, 4, 1)),
+        "p3-early-deadline": make_record("3", priority=3, deadline=date(2026, 3, 20)),
+        "p1-no-deadline": make_record("4", priority=1),
+        "p2-later-arrival": make_record("5", priority=2, received_at=later),
+        "p2-earlier-arrival": make_record("6", priority=2, received_at=early_offset),
+        "p5": make_record("7", priority=5, deadline=date(2026, 3, 2)),
+    }
+    for name, record in records.items():
+        save(store, record.model_copy(update={"document": _named(record.document, name)}))
+
+    assert [entry.filename for entry in store.queue()] == [
+        "p1-no-deadline",
+        "p2-earlier-arrival",
+        "p2-later-arrival",
+        "p3-early-deadline",
+        "p3-late-deadline",
+        "p3-no-deadline",
+        "p5",
+    ]
+    assert [entry.filename for entry in store.queue(limit=2)] == [
+        "p1-no-deadline",
+        "p2-earlier-arrival",
+    ]
+
+
+def _named(document: Document, filename: str) -> Document:
+    return document.model_copy(update={"filename": filename})
+
+
+def test_queue_filters_by_status_and_queue(store: Store, make_record: MakeRecord) -> None:
+    save(store, make_record("1", queue="mla"))
+    save(store, make_record("2", queue="eio", doc_type=DocType.EIO))
+    save(store, make_record("3", queue="mla", status=ReviewStatus.ERROR))
+
+    pending_mla = store.queue(status=ReviewStatus.PENDING, queue="mla")
+    assert [e.record_id for e in pending_mla] == [record_id("1" * 64)]
+    assert [e.record_id for e in store.queue(queue="eio")] == [record_id("2" * 64)]
+    assert [e.record_id for e in store.queue(status=ReviewStatus.ERROR)] == [record_id("3" * 64)]
+
+
+def test_queue_entries_are_plain_values(store: Store, make_record: MakeRecord) -> None:
+    record = make_record(deadline=date(2026, 3, 15), reasons=["deadline in 5 days"])
+    save(store, record)
+    assert store.queue() == [
+        QueueEntry(
+            record_id=record.id,
+            filename="request.pdf",
+            language="es",
+            doc_type=DocType.MLA_REQUEST,
+            status=ReviewStatus.PENDING,
+            queue="mla",
+            priority=3,
+            deadline=date(2026, 3, 15),
+            reasons=["deadline in 5 days"],
+            received_at=RECEIVED,
+        )
+    ]
+
+
+def test_concurrent_writers_wait_their_turn(url: str, make_record: MakeRecord) -> None:
+    # Separate stores are separate connections, as the pipeline and a review desk would be.
+    contents = "12345"
+    Store.open(url).close()
+
+    def write(worker: int) -> None:
+        store = Store.open(url)
+        try:
+            for n in range(25):
+                save(store, make_record(contents[(worker + n) % len(contents)]))
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+
+    assert count(url, DocumentRow) == len(contents)
+    assert count(url, RecordRow) == len(contents)
+    assert count(url, ArrivalRow) == 100
