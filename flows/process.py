@@ -114,12 +114,18 @@ def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
     the probe language tells which traineddata the whole document should use."""
     scanned = [raw for raw in raw_pages if raw.image is not None]
     language = settings.ocr_probe_language
+    done: dict[int, Page] = {}
     if scanned:
         probe = read_page(scanned[0], language, settings.ocr_timeout_s)
-        detected = detect_language(probe.text).code
-        language = TESSERACT_LANGUAGES.get(detected or "", language)
-    futures = read_page.map(raw_pages, unmapped(language), unmapped(settings.ocr_timeout_s))
-    return list(futures.result())
+        detected = TESSERACT_LANGUAGES.get(detect_language(probe.text).code or "", language)
+        # The probe already is the final reading of its page when the language stays the same.
+        if detected == language:
+            done[probe.number] = probe
+        language = detected
+    todo = [raw for raw in raw_pages if raw.number not in done]
+    futures = read_page.map(todo, unmapped(language), unmapped(settings.ocr_timeout_s))
+    done.update((page.number, page) for page in futures.result())
+    return [done[raw.number] for raw in raw_pages]
 
 
 @contextmanager

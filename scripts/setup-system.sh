@@ -6,6 +6,7 @@ packages=(
   tesseract-ocr tesseract-ocr-osd
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ita tesseract-ocr-por
   poppler-utils qpdf
+  iproute2 util-linux
   fonts-dejavu-core
   python3-venv
 )

@@ -95,3 +95,22 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'rogatory.db'}")
     statuses = {entry.filename: entry.status for entry in store.queue()}
     assert statuses == {"a-broken.pdf": ReviewStatus.ERROR, "b-letter.txt": ReviewStatus.PENDING}
+
+
+def test_process_needs_no_network(tmp_path: Path) -> None:
+    """The whole run, Prefect's temporary server included, inside a network namespace that has
+    nothing but loopback: any attempt to reach the outside would fail the run."""
+    sample = manifest_entry("de02_eio_wien")
+    offline = ["unshare", "--map-root-user", "--net", "sh", "-c", 'ip link set lo up && exec "$@"']
+    env = {"PATH": "/usr/sbin:/usr/bin:/bin", "ROGATORY_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [*offline, "sh", CLI, "process", str(SAMPLES / "requests" / sample["output"]), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    record = Record.model_validate_json(done.stdout)
+    assert record.language and record.language.code == "de"
+    assert record.extraction.doc_type == "eio"
