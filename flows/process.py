@@ -77,6 +77,7 @@ def read_page(raw: RawPage, languages: str, timeout_s: int) -> Page:
         source=raw.source,
         ocr_confidence=result.confidence,
         ocr_languages=result.languages,
+        rotation=result.rotation,
         deskew_angle=result.deskew_angle,
     )
 
@@ -162,7 +163,9 @@ def process_document(
     workspace = settings.data_dir / "work"
     workspace.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workspace) as workdir, recorded_as("pages", errors):
-        options = SplitOptions(dpi=settings.ocr_dpi, max_pages=settings.max_pages)
+        options = SplitOptions(
+            dpi=settings.ocr_dpi, max_pages=settings.max_pages, max_bytes=settings.max_file_bytes
+        )
         raw_pages = split_into_pages(original, found.media_type, Path(workdir), options)
         with recorded_as("ocr", errors):
             pages = read_pages(raw_pages, settings)

@@ -28,10 +28,15 @@ _MIN_SKEW_DEG = 0.1
 _SKEW_SCALE = 4
 
 
+# Below this mean word confidence a page is suspected to be turned, and its orientation checked.
+_SUSPECT_CONFIDENCE = 0.6
+
+
 class OcrResult(BaseModel):
     text: str
     confidence: float | None
     languages: str
+    rotation: int = 0
     deskew_angle: float
 
 
@@ -88,6 +93,37 @@ def prepare_page(image_path: Path) -> tuple[Path, float]:
 
 
 def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
+    """Read a page; a page that reads badly is checked for a 90/180/270° turn and read again
+    upright. Checking only then keeps the orientation pass off the cost of upright pages."""
+    result = _read(image_path, languages, timeout_s)
+    if result.confidence is not None and result.confidence >= _SUSPECT_CONFIDENCE:
+        return result
+    rotation = detect_rotation(image_path, timeout_s)
+    if rotation == 0:
+        return result
+    with Image.open(image_path) as image:
+        upright = image.rotate(-rotation, expand=True)
+    turned = image_path.with_name(f"{image_path.stem}.upright.pgm")
+    upright.save(turned)
+    second = _read(turned, languages, timeout_s)
+    if (second.confidence or 0) <= (result.confidence or 0):
+        return result
+    return second.model_copy(update={"rotation": rotation})
+
+
+def detect_rotation(image_path: Path, timeout_s: int) -> int:
+    """Degrees clockwise that make the page upright, from tesseract's orientation detection;
+    0 when it cannot tell (too little text)."""
+    try:
+        osd = pytesseract.image_to_osd(
+            str(image_path), output_type=pytesseract.Output.DICT, timeout=timeout_s
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return 0
+    return int(osd.get("rotate", 0)) % 360
+
+
+def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
     prepared, angle = prepare_page(image_path)
     try:
         data = pytesseract.image_to_data(

@@ -33,14 +33,20 @@ class RawPage(BaseModel):
 class SplitOptions(BaseModel):
     dpi: int = 300
     max_pages: int = 500
+    max_bytes: int = 200 * 1024 * 1024
 
 
 Splitter = Callable[[Path, Path, SplitOptions], list[RawPage]]
 
 
 def split_pages(path: Path, media_type: str, workdir: Path, options: SplitOptions) -> list[RawPage]:
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise DocumentError("pages", "the file is empty")
+    if size > options.max_bytes:
+        raise DocumentError(
+            "pages", f"the file has {size} bytes, more than the limit of {options.max_bytes}"
+        )
     splitter = _SPLITTERS.get(media_type)
     if splitter is None:
         raise DocumentError("pages", f"unsupported file type {media_type}")

@@ -110,6 +110,13 @@ def test_unreadable_files_raise_with_a_reason(
         split_pages(broken, media_type, tmp_path, SplitOptions())
 
 
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2048)
+    with pytest.raises(DocumentError, match="2048 bytes, more than the limit of 1024"):
+        split_pages(big, "text/plain", tmp_path, SplitOptions(max_bytes=1024))
+
+
 def test_too_many_pages_is_refused(tmp_path: Path) -> None:
     text = tmp_path / "long.txt"
     text.write_text("\f".join(f"page {n}" for n in range(6)))

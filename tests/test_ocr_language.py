@@ -66,3 +66,15 @@ def test_translation_is_unavailable_without_a_package(tmp_path: Path) -> None:
 def test_english_needs_no_translation(tmp_path: Path) -> None:
     result = translate_text("Letter of request", "en", "en", tmp_path)
     assert result.status == TranslationStatus.NOT_NEEDED
+
+
+@pytest.mark.parametrize("turned", [90, 180])
+def test_turned_page_is_read_upright(tmp_path: Path, turned: int) -> None:
+    upright = render_page(SPANISH_LETTER, tmp_path / "upright.png")
+    with Image.open(upright) as page:
+        page.rotate(turned, expand=True, fillcolor=255).save(tmp_path / "turned.png")
+    straight = ocr_image(upright, "spa", timeout_s=120)
+    result = ocr_image(tmp_path / "turned.png", "spa", timeout_s=120)
+    assert result.rotation == turned
+    assert result.text == straight.text
+    assert straight.rotation == 0
