@@ -79,6 +79,7 @@ def read_page(raw: RawPage, languages: str, timeout_s: int) -> Page:
         ocr_languages=result.languages,
         rotation=result.rotation,
         deskew_angle=result.deskew_angle,
+        words=result.words,
     )
 
 
@@ -110,23 +111,24 @@ def store_record(record: Record, filename: str, original: Path, store_url: str) 
 
 
 def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
-    """OCR with the document's own language: tesseract given the wrong language drops accents
-    and misreads words, and several languages at once cost time. A first scanned page read with
-    the probe language tells which traineddata the whole document should use."""
+    """OCR with the document's own language. A first scanned page read with the probe languages
+    tells which traineddata the whole document should use; that page is then read again with it.
+    The second reading wins even when tesseract is more confident of the first: on the samples,
+    a six-language pass reported higher confidence on 6 of 11 first pages yet had twice the
+    character error rate (accents dropped, e.g. "à" read as "a")."""
     scanned = [raw for raw in raw_pages if raw.image is not None]
-    language = settings.ocr_probe_language
-    done: dict[int, Page] = {}
+    language = settings.ocr_probe_languages
+    read: dict[int, Page] = {}
     if scanned:
         probe = read_page(scanned[0], language, settings.ocr_timeout_s)
         detected = TESSERACT_LANGUAGES.get(detect_language(probe.text).code or "", language)
-        # The probe already is the final reading of its page when the language stays the same.
         if detected == language:
-            done[probe.number] = probe
+            read[probe.number] = probe
         language = detected
-    todo = [raw for raw in raw_pages if raw.number not in done]
+    todo = [raw for raw in raw_pages if raw.number not in read]
     futures = read_page.map(todo, unmapped(language), unmapped(settings.ocr_timeout_s))
-    done.update((page.number, page) for page in futures.result())
-    return [done[raw.number] for raw in raw_pages]
+    read.update((page.number, page) for page in futures.result())
+    return [read[raw.number] for raw in raw_pages]
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from .record import (
     StageError,
     Translation,
     TranslationStatus,
+    WordBox,
     record_id,
 )
 from .vocabulary import (
@@ -65,5 +66,6 @@ __all__ = [
     "StageError",
     "Translation",
     "TranslationStatus",
+    "WordBox",
     "record_id",
 ]

@@ -33,6 +33,19 @@ class PageSource(StrEnum):
     TEXT_LAYER = "text_layer"
 
 
+class WordBox(Model):
+    """One OCR word: its span in the page text and its box in pixels on the page image as OCR
+    read it (upright and deskewed), so evidence spans can be highlighted on the scan."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    left: int
+    top: int
+    width: int = Field(ge=0)
+    height: int = Field(ge=0)
+    confidence: Probability | None = None
+
+
 class Page(Model):
     number: int = Field(ge=1)
     text: str
@@ -45,6 +58,7 @@ class Page(Model):
         default=0, description="Degrees turned clockwise to make the page upright"
     )
     deskew_angle: float | None = Field(default=None, description="Degrees of skew corrected")
+    words: list[WordBox] = Field(default=[], description="OCR word boxes; empty for text layers")
 
 
 class LanguageCandidate(Model):

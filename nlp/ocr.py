@@ -15,6 +15,8 @@ import pytesseract
 from PIL import Image
 from pydantic import BaseModel
 
+from rogatory.models import WordBox
+
 from .errors import DocumentError
 
 # tesseract's OpenMP threads made each page ~5× slower on 2 cores; pages run in parallel instead.
@@ -38,6 +40,7 @@ class OcrResult(BaseModel):
     languages: str
     rotation: int = 0
     deskew_angle: float
+    words: list[WordBox] = []
 
 
 @lru_cache(maxsize=1)
@@ -137,37 +140,47 @@ def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
         raise DocumentError("ocr", f"tesseract took longer than {timeout_s} s on a page") from error
     except pytesseract.TesseractError as error:
         raise DocumentError("ocr", f"tesseract failed: {error.message}") from error
-    text, confidences = _assemble(data)
-    confidence = round(sum(confidences) / len(confidences) / 100, 3) if confidences else None
-    return OcrResult(text=text, confidence=confidence, languages=languages, deskew_angle=angle)
+    text, words = _assemble(data)
+    known = [word.confidence for word in words if word.confidence is not None]
+    confidence = round(sum(known) / len(known), 3) if known else None
+    return OcrResult(
+        text=text, confidence=confidence, languages=languages, deskew_angle=angle, words=words
+    )
 
 
-def _assemble(data: dict[str, list[object]]) -> tuple[str, list[float]]:
-    """Rebuild the page text from tesseract's word table: words joined by spaces, lines by
-    newlines, paragraphs and blocks by a blank line."""
-    lines: list[str] = []
-    current: list[str] = []
+def _assemble(data: dict[str, list[object]]) -> tuple[str, list[WordBox]]:
+    """Rebuild the page text from tesseract's word table — words joined by spaces, lines by
+    newlines, paragraphs and blocks by a blank line — keeping each word's span and box."""
+    text = ""
+    words: list[WordBox] = []
     last_line: tuple[int, int, int] | None = None
-    confidences: list[float] = []
-    for index, word in enumerate(data["text"]):
-        word = str(word).strip()
+    for index, raw in enumerate(data["text"]):
+        word = str(raw).strip()
         if not word:
             continue
-        key = (
-            int(str(data["block_num"][index])),
-            int(str(data["par_num"][index])),
-            int(str(data["line_num"][index])),
+        line = (
+            _int(data, "block_num", index),
+            _int(data, "par_num", index),
+            _int(data, "line_num", index),
         )
-        if last_line is not None and key != last_line:
-            lines.append(" ".join(current))
-            if key[:2] != last_line[:2]:
-                lines.append("")
-            current = []
-        current.append(word)
-        last_line = key
+        if last_line is not None:
+            text += " " if line == last_line else "\n" if line[:2] == last_line[:2] else "\n\n"
+        last_line = line
         confidence = float(str(data["conf"][index]))
-        if confidence >= 0:
-            confidences.append(confidence)
-    if current:
-        lines.append(" ".join(current))
-    return "\n".join(lines), confidences
+        words.append(
+            WordBox(
+                start=len(text),
+                end=len(text) + len(word),
+                left=_int(data, "left", index),
+                top=_int(data, "top", index),
+                width=_int(data, "width", index),
+                height=_int(data, "height", index),
+                confidence=round(confidence / 100, 3) if confidence >= 0 else None,
+            )
+        )
+        text += word
+    return text, words
+
+
+def _int(data: dict[str, list[object]], column: str, index: int) -> int:
+    return int(str(data[column][index]))

@@ -20,8 +20,9 @@ class Settings(BaseSettings):
     )
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
-    ocr_probe_language: str = Field(
-        default="eng", description="tesseract language of the first pass that detects the language"
+    ocr_probe_languages: str = Field(
+        default="eng",
+        description="tesseract languages of a first pass whose text tells the document's language",
     )
     ocr_timeout_s: int = Field(default=120, ge=1, description="tesseract time limit per page")
     max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1)

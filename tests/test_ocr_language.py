@@ -78,3 +78,15 @@ def test_turned_page_is_read_upright(tmp_path: Path, turned: int) -> None:
     assert result.rotation == turned
     assert result.text == straight.text
     assert straight.rotation == 0
+
+
+def test_word_boxes_point_into_the_text_and_onto_the_page(spanish_scan: Path) -> None:
+    result = ocr_image(spanish_scan, "spa", timeout_s=120)
+    assert len(result.words) > 50
+    assert all(not result.text[w.start : w.end].isspace() for w in result.words)
+    assert " ".join(result.text[w.start : w.end] for w in result.words) == " ".join(
+        result.text.split()
+    )
+    blanqueo = next(w for w in result.words if result.text[w.start : w.end] == "blanqueo")
+    with Image.open(spanish_scan) as page:
+        assert 0 < blanqueo.left < page.width and 0 < blanqueo.top < page.height / 3
