@@ -31,8 +31,9 @@ from rogatory.models import (
 )
 from rogatory.nlp.errors import DocumentError
 from rogatory.nlp.extract import EXTRACTOR_VERSION, extract
-from rogatory.nlp.fingerprint import Fingerprint, fingerprint
+from rogatory.nlp.fingerprint import EMAIL, Fingerprint, fingerprint
 from rogatory.nlp.language import detect_language
+from rogatory.nlp.mail import email_attachments
 from rogatory.nlp.ocr import TESSERACT_LANGUAGES, ocr_image, tesseract_version
 from rogatory.nlp.pages import RawPage, SplitOptions, split_pages
 from rogatory.nlp.translate import translate_text
@@ -131,6 +132,23 @@ def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
     return [read[raw.number] for raw in raw_pages]
 
 
+def process_attachments(
+    email: Path, workdir: Path, email_id: str, received_at: datetime, depth: int
+) -> list[str]:
+    """Each attachment is a document of its own, linked both ways with the e-mail."""
+    settings = get_settings()
+    if depth >= settings.max_attachment_depth:
+        raise DocumentError(
+            "pages", f"attachments nested more than {settings.max_attachment_depth} deep"
+        )
+    return [
+        process_document(
+            attachment.path, attachment.filename, received_at, parent_id=email_id, depth=depth + 1
+        ).id
+        for attachment in email_attachments(email, workdir, settings.max_file_bytes)
+    ]
+
+
 @contextmanager
 def recorded_as(stage: Stage, errors: list[StageError]) -> Iterator[None]:
     try:
@@ -149,7 +167,11 @@ def recorded_as(stage: Stage, errors: list[StageError]) -> Iterator[None]:
     task_runner=ThreadPoolTaskRunner(max_workers=get_settings().ocr_workers),  # type: ignore[arg-type]
 )
 def process_document(
-    path: Path, filename: str | None = None, received_at: datetime | None = None
+    path: Path,
+    filename: str | None = None,
+    received_at: datetime | None = None,
+    parent_id: str | None = None,
+    depth: int = 0,
 ) -> Record:
     settings = get_settings()
     received_at = received_at or datetime.now(UTC)
@@ -159,18 +181,28 @@ def process_document(
 
     errors: list[StageError] = []
     pages: list[Page] = []
+    attachment_ids: list[str] = []
     language = Language(code=None, confidence=0.0)
     translation = Translation(target=settings.translation_target, status=TranslationStatus.FAILED)
     extraction = Extraction()
     workspace = settings.data_dir / "work"
     workspace.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=workspace) as workdir, recorded_as("pages", errors):
-        options = SplitOptions(
-            dpi=settings.ocr_dpi, max_pages=settings.max_pages, max_bytes=settings.max_file_bytes
-        )
-        raw_pages = split_into_pages(original, found.media_type, Path(workdir), options)
-        with recorded_as("ocr", errors):
-            pages = read_pages(raw_pages, settings)
+    with tempfile.TemporaryDirectory(dir=workspace) as temporary:
+        workdir = Path(temporary)
+        with recorded_as("pages", errors):
+            options = SplitOptions(
+                dpi=settings.ocr_dpi,
+                max_pages=settings.max_pages,
+                max_bytes=settings.max_file_bytes,
+            )
+            raw_pages = split_into_pages(original, found.media_type, workdir, options)
+            with recorded_as("ocr", errors):
+                pages = read_pages(raw_pages, settings)
+        if found.media_type == EMAIL:
+            with recorded_as("pages", errors):
+                attachment_ids = process_attachments(
+                    original, workdir, record_id(found.sha256), received_at, depth
+                )
     full_text = "\n\n".join(page.text for page in pages)
     if pages:
         with recorded_as("language", errors):
@@ -189,6 +221,8 @@ def process_document(
             size_bytes=found.size_bytes,
             received_at=received_at,
             page_count=len(pages),
+            parent_id=parent_id,
+            attachment_ids=attachment_ids,
         ),
         pages=pages,
         language=language,

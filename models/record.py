@@ -26,6 +26,12 @@ class Document(Model):
     size_bytes: int = Field(ge=0)
     received_at: AwareDatetime
     page_count: int = Field(ge=0)
+    parent_id: str | None = Field(
+        default=None, description="Record of the e-mail this file was attached to"
+    )
+    attachment_ids: list[str] = Field(
+        default=[], description="Records of the files attached to this e-mail"
+    )
 
 
 class PageSource(StrEnum):

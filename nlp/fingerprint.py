@@ -1,11 +1,18 @@
 """Content hash and media type of an incoming file, sniffed from its bytes, never its name."""
 
 import hashlib
+import re
+import zipfile
 from pathlib import Path
 
 from pydantic import BaseModel
 
 _CHUNK = 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EMAIL = "message/rfc822"
+# An e-mail starts with header fields; these are the ones every saved message has near the top.
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]", re.MULTILINE)
+_MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"mime-version:", b"received:")
 
 # (magic prefix, media type); the first match wins, so longer prefixes come first.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -34,8 +41,26 @@ def sniff_media_type(head: bytes) -> str:
     if b"%PDF-" in head[:1024]:
         return "application/pdf"
     if _looks_like_text(head):
-        return "text/plain"
+        return EMAIL if _looks_like_email(head) else "text/plain"
     return "application/octet-stream"
+
+
+def _looks_like_email(head: bytes) -> bool:
+    top = head[:2048].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    if not _HEADER_LINE.match(top):
+        return False
+    fields = {line.split(b":", 1)[0].lower() + b":" for line in _HEADER_LINE.findall(top)}
+    return len(fields & set(_MAIL_HEADERS)) >= 2
+
+
+def _refine_zip(path: Path) -> str:
+    """Office documents are zip files; which one it is shows in the names inside."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return "application/zip"
+    return DOCX if "word/document.xml" in names else "application/zip"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -60,6 +85,7 @@ def fingerprint(path: Path) -> Fingerprint:
                 head = chunk[:4096]
             digest.update(chunk)
             size += len(chunk)
-    return Fingerprint(
-        sha256=digest.hexdigest(), size_bytes=size, media_type=sniff_media_type(head)
-    )
+    media_type = sniff_media_type(head)
+    if media_type == "application/zip":
+        media_type = _refine_zip(path)
+    return Fingerprint(sha256=digest.hexdigest(), size_bytes=size, media_type=media_type)

@@ -7,8 +7,10 @@ child process, bounded by a timeout.
 
 import re
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 from PIL import Image, ImageSequence
 from pydantic import BaseModel
@@ -16,6 +18,8 @@ from pydantic import BaseModel
 from rogatory.models import PageSource
 
 from .errors import DocumentError
+from .fingerprint import DOCX, EMAIL
+from .mail import email_text
 
 _POPPLER_TIMEOUT_S = 120
 # A text layer with fewer letters than this is a scan with a stray caption, not real text.
@@ -170,6 +174,49 @@ def _split_text(path: Path, workdir: Path, options: SplitOptions) -> list[RawPag
     ]
 
 
+_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _split_docx(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    """Paragraph text of a Word file; explicit page breaks start a new page."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            body = archive.getinfo("word/document.xml")
+            # The size in the zip directory can lie; the read is bounded all the same.
+            if body.file_size > options.max_bytes:
+                raise DocumentError("pages", "the Word document's text is larger than the limit")
+            with archive.open(body) as stream:
+                xml = stream.read(options.max_bytes + 1)
+        if len(xml) > options.max_bytes:
+            raise DocumentError("pages", "the Word document's text is larger than the limit")
+        root = ElementTree.fromstring(xml)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+        raise DocumentError("pages", f"unreadable Word document: {error}") from error
+    pages: list[list[str]] = [[]]
+    for paragraph in root.iter(f"{_WORD}p"):
+        parts = []
+        for node in paragraph.iter():
+            if node.tag == f"{_WORD}t":
+                parts.append(node.text or "")
+            elif node.tag == f"{_WORD}tab":
+                parts.append("\t")
+            elif node.tag == f"{_WORD}br" and node.get(f"{_WORD}type") == "page":
+                pages.append([])
+            elif node.tag in (f"{_WORD}br", f"{_WORD}cr"):
+                parts.append("\n")
+        pages[-1].append("".join(parts))
+    _check_page_count(len(pages), options)
+    return [
+        RawPage(number=number, source=PageSource.TEXT_LAYER, text="\n".join(lines).strip("\n"))
+        for number, lines in enumerate(pages, start=1)
+    ]
+
+
+def _split_email(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    """The message text only: attachments are documents of their own (`email_attachments`)."""
+    return [RawPage(number=1, source=PageSource.TEXT_LAYER, text=email_text(path))]
+
+
 _SPLITTERS: dict[str, Splitter] = {
     "application/pdf": _split_pdf,
     "image/png": _split_image,
@@ -177,4 +224,6 @@ _SPLITTERS: dict[str, Splitter] = {
     "image/tiff": _split_image,
     "image/webp": _split_image,
     "text/plain": _split_text,
+    DOCX: _split_docx,
+    EMAIL: _split_email,
 }

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     )
     ocr_timeout_s: int = Field(default=120, ge=1, description="tesseract time limit per page")
     max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    max_attachment_depth: int = Field(
+        default=3, ge=0, description="E-mails inside e-mails are opened this many levels deep"
+    )
     max_pages: int = Field(default=500, ge=1)
     translation_target: str = "en"
 

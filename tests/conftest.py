@@ -3,7 +3,9 @@ before any Rogatory module reads its settings."""
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Sequence
+from email.message import EmailMessage
 from pathlib import Path
 
 os.environ["ROGATORY_DATA_DIR"] = tempfile.mkdtemp(prefix="rogatory-test-")
@@ -72,6 +74,48 @@ def text_pdf(lines: Sequence[str], path: Path) -> Path:
         xref,
     )
     path.write_bytes(bytes(out))
+    return path
+
+
+def docx(paragraphs: Sequence[str], path: Path, page_break_after: int | None = None) -> Path:
+    """A minimal but complete Word package: content types, relationships and the body."""
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = []
+    for index, text in enumerate(paragraphs):
+        body.append(f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+        if index == page_break_after:
+            body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    document = f'<w:document xmlns:w="{namespace}"><w:body>{"".join(body)}</w:body></w:document>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr("word/document.xml", document)
+    return path
+
+
+def email_with(attachment: Path, path: Path, attachment_name: str) -> Path:
+    message = EmailMessage()
+    message["From"] = "Autoridad Central <central@example.es>"
+    message["To"] = "Central Authority <intake@example.org>"
+    message["Date"] = "Mon, 02 Feb 2026 09:00:00 +0100"
+    message["Subject"] = "Comisión rogatoria — Diligencias Previas 245/2025"
+    message.set_content("Adjuntamos la comisión rogatoria. Se ruega acusar recibo.\n")
+    message.add_attachment(
+        attachment.read_bytes(), maintype="application", subtype="pdf", filename=attachment_name
+    )
+    path.write_bytes(bytes(message))
     return path
 
 

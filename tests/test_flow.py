@@ -14,7 +14,7 @@ from rogatory.review.originals import original_path
 from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, SPANISH_LETTER, email_with, text_pdf
 
 pytestmark = pytest.mark.slow
 CLI = str(REPO / ".venv" / "bin" / "rogatory")
@@ -114,3 +114,18 @@ def test_process_needs_no_network(tmp_path: Path) -> None:
     record = Record.model_validate_json(done.stdout)
     assert record.language and record.language.code == "de"
     assert record.extraction.doc_type == "eio"
+
+
+def test_email_attachment_is_a_document_linked_to_the_email(tmp_path: Path) -> None:
+    letter = text_pdf(["Letter of request", *SPANISH_LETTER], tmp_path / "letter.pdf")
+    mail = email_with(letter, tmp_path / "mail.eml", "comision.pdf")
+    record = process_document(mail)
+    assert record.document.media_type == "message/rfc822"
+    assert record.errors == []
+    [attachment_id] = record.document.attachment_ids
+    attachment = Store.open(get_settings().store_url).get(attachment_id)
+    assert attachment is not None
+    assert attachment.document.filename == "comision.pdf"
+    assert attachment.document.parent_id == record.id
+    assert attachment.pages[0].source == "text_layer"
+    assert attachment.language and attachment.language.code == "es"

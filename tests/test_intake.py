@@ -10,11 +10,12 @@ from PIL import Image
 
 from rogatory.models import PageSource
 from rogatory.nlp.errors import DocumentError
-from rogatory.nlp.fingerprint import fingerprint, sniff_media_type
+from rogatory.nlp.fingerprint import DOCX, EMAIL, fingerprint, sniff_media_type
+from rogatory.nlp.mail import email_attachments
 from rogatory.nlp.pages import SplitOptions, split_pages
 from rogatory.review.originals import keep_original, original_path
 
-from conftest import SPANISH_LETTER, render_page, text_pdf
+from conftest import SPANISH_LETTER, docx, email_with, render_page, text_pdf
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,45 @@ def test_too_many_pages_is_refused(tmp_path: Path) -> None:
     text.write_text("\f".join(f"page {n}" for n in range(6)))
     with pytest.raises(DocumentError, match="exceed the limit"):
         split_pages(text, "text/plain", tmp_path, SplitOptions(max_pages=5))
+
+
+def test_mixed_pdf_reads_text_layer_pages_and_rasterises_scanned_ones(tmp_path: Path) -> None:
+    digital = text_pdf(SPANISH_LETTER, tmp_path / "digital.pdf")
+    with Image.open(render_page(SPANISH_LETTER, tmp_path / "scan.png")) as page:
+        page.save(tmp_path / "scan.pdf", "PDF", resolution=300)
+    mixed = tmp_path / "mixed.pdf"
+    subprocess.run(
+        ["qpdf", "--empty", "--pages", str(digital), str(tmp_path / "scan.pdf"), "--", str(mixed)],
+        check=True,
+    )
+    pages = split_pages(mixed, "application/pdf", tmp_path, SplitOptions(dpi=100))
+    assert [(p.number, p.source) for p in pages] == [
+        (1, PageSource.TEXT_LAYER),
+        (2, PageSource.OCR),
+    ]
+
+
+def test_word_document_text_and_page_breaks(tmp_path: Path) -> None:
+    word = docx(
+        ["Letter of request", "Bank records of the suspect", "Annex"], tmp_path / "x.bin", 1
+    )
+    found = fingerprint(word)
+    assert found.media_type == DOCX
+    pages = split_pages(word, found.media_type, tmp_path, SplitOptions())
+    assert [p.text for p in pages] == ["Letter of request\nBank records of the suspect", "Annex"]
+
+
+def test_email_text_and_attachments_as_files(tmp_path: Path) -> None:
+    pdf = text_pdf(SPANISH_LETTER, tmp_path / "letter.pdf")
+    mail = email_with(pdf, tmp_path / "message", "../../etc/passwd")
+    found = fingerprint(mail)
+    assert found.media_type == EMAIL
+    [page] = split_pages(mail, EMAIL, tmp_path, SplitOptions())
+    assert "Subject: Comisión rogatoria" in (page.text or "")
+    assert "Adjuntamos la comisión rogatoria" in (page.text or "")
+    [attachment] = email_attachments(mail, tmp_path / "work", max_bytes=10**6)
+    assert attachment.filename == "../../etc/passwd"
+    assert attachment.path.parent == tmp_path / "work" / "attachments"
+    assert attachment.path.read_bytes() == pdf.read_bytes()
+    with pytest.raises(DocumentError, match="attachments exceed"):
+        email_attachments(mail, tmp_path / "small", max_bytes=100)
