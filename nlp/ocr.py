@@ -82,7 +82,10 @@ def _ink_threshold(grey: np.ndarray) -> int:
 
 
 def prepare_page(image_path: Path) -> tuple[Path, float]:
-    """Deskew the page; returns the image tesseract should read and the angle corrected."""
+    """Deskew the page; returns the image tesseract should read and the angle corrected.
+
+    Greyscale goes to tesseract as it is: a global Otsu binarisation first was measured on the
+    sample scans at 0.81% vs 0.69% CER on fax pages and 0.37% vs 0.34% on noisy ones."""
     with Image.open(image_path) as image:
         angle = estimate_skew(image)
         if abs(angle) < _MIN_SKEW_DEG:

@@ -86,6 +86,11 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "a-broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    plain = text_pdf(SPANISH_LETTER, tmp_path / "plain.pdf")
+    subprocess.run(
+        ["qpdf", "--encrypt", "pw", "pw", "256", "--", str(plain), str(inbox / "c-locked.pdf")],
+        check=True,
+    )
     (inbox / "b-letter.txt").write_text(
         "Letter of request. The Crown Prosecution Service asks for bank records of the suspect.",
         encoding="utf-8",
@@ -94,7 +99,13 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'rogatory.db'}")
     statuses = {entry.filename: entry.status for entry in store.queue()}
-    assert statuses == {"a-broken.pdf": ReviewStatus.ERROR, "b-letter.txt": ReviewStatus.PENDING}
+    assert statuses == {
+        "a-broken.pdf": ReviewStatus.ERROR,
+        "b-letter.txt": ReviewStatus.PENDING,
+        "c-locked.pdf": ReviewStatus.ERROR,
+    }
+    locked = next(e for e in store.queue() if e.filename == "c-locked.pdf")
+    assert locked.reasons[0] == "pages: the PDF is encrypted and needs a password"
 
 
 def test_process_needs_no_network(tmp_path: Path) -> None:
