@@ -13,12 +13,17 @@ SAMPLES := samples/requests
 PIP := $(BIN)/pip install -q --progress-bar off
 QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup system venv demo test bench lint samples clean
+.PHONY: setup system postgres venv demo test bench lint samples clean
 
 setup: system venv
 
 system:
 	@scripts/setup-system.sh
+
+# The store and queue tests run against a real PostgreSQL too; where none answers, Debian's is
+# installed and started.
+postgres:
+	@scripts/ensure-postgres.sh
 
 venv: $(VENV)/.installed
 
@@ -31,10 +36,10 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	@$(BIN)/rogatory ingest $(SAMPLES)
 
-test: setup
+test: setup postgres
 	@$(BIN)/pytest -q
 
-bench: setup
+bench: setup postgres
 	@$(BIN)/python -m bench
 
 lint: setup

@@ -2,6 +2,7 @@
 callers cannot lazy-load or mutate the database by accident."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,8 @@ class QueueEntry(Entry):
     deadline: date | None
     reasons: list[str]
     received_at: datetime
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
 
 
 class Arrival(Entry):
@@ -32,3 +35,25 @@ class Arrival(Entry):
 
     filename: str
     received_at: datetime
+
+
+class Correction(Entry):
+    """A person's value for an extraction field beside the machine's."""
+
+    field: str
+    machine_value: Any
+    corrected_value: Any
+    corrected_by: str
+    corrected_at: datetime
+
+
+class AuditEntry(Entry):
+    """One action on a record; `changes` maps each changed name to [from, to]."""
+
+    id: int
+    record_id: str
+    at: datetime
+    actor: str
+    action: str
+    changes: dict[str, list[Any]]
+    reason: str | None

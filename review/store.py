@@ -1,54 +1,67 @@
 """The store: received documents, their arrivals, their records and the review queue.
 
-Records are kept whole as JSON (the public contract) and the queue fields are copied out beside
-them; `save` writes all of it in one transaction so a crash never leaves a record without its
-queue item or an arrival without its document.
+Records are kept whole as JSON (the public contract, as the machine produced it) and the queue
+fields are copied out beside them; every method is one transaction, so a crash never leaves a
+record without its queue item, a decision without its audit entry or an arrival without its
+document. The live review state (claims, decisions) lives in the queue item and is laid over the
+record's `review` when a record is read.
 """
 
-from datetime import UTC, datetime
-from pathlib import Path
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, nulls_last, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from rogatory.models import Record, Review, ReviewStatus
 
-from .entries import Arrival, QueueEntry
-from .tables import ArrivalRow, Base, DocumentRow, QueueItemRow, RecordRow
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-# Execution option telling the SQLite begin hook that a transaction is going to write.
-_WRITES = "rogatory_writes"
+from . import audit, claims, decisions
+from .database import WRITES, connect, lock_document
+from .entries import Arrival, AuditEntry, Correction, QueueEntry
+from .routing import RoutingRules, route
+from .schema import upgrade
+from .tables import ArrivalRow, AuditRow, CorrectionRow, DocumentRow, QueueItemRow, RecordRow
 
 # A record that reaches the store unrouted must still be seen by a person, not vanish.
 NOT_ROUTED = Review(status=ReviewStatus.ERROR, queue="intake", priority=1, reasons=["not routed"])
+PIPELINE = "pipeline"
+# Items re-routed per transaction: few enough that their row locks are held only briefly.
+REROUTE_BATCH = 500
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine = engine
+        self._clock = clock
         self._reads = sessionmaker(engine)
-        self._writes = sessionmaker(engine.execution_options(**{_WRITES: True}))
+        self._writes = sessionmaker(engine.execution_options(**{WRITES: True}))
 
     @classmethod
-    def open(cls, url: str) -> "Store":
-        """Connect to the database at `url`, creating its tables if they are missing."""
-        engine = create_engine(url)
-        if engine.dialect.name == "sqlite":
-            _prepare_sqlite(engine)
-        Base.metadata.create_all(engine)
-        return cls(engine)
+    def open(cls, url: str, clock: Clock = utc_now) -> "Store":
+        """Connect to the database at `url`, creating or upgrading its schema as needed."""
+        engine = connect(url)
+        upgrade(engine)
+        return cls(engine, clock)
 
     def close(self) -> None:
         self._engine.dispose()
 
     def save(self, record: Record, arrival_filename: str, original_path: str) -> None:
-        """Store one arrival of a document and its record; the same id replaces the record."""
-        now = datetime.now(UTC)
+        """Store one arrival of a document and its record; the same id replaces the record.
+        Reprocessing updates the machine's routing but keeps what people decided: an approved
+        item stays approved and a claimed one stays with its reviewer."""
+        now = self._clock()
         document = record.document
         with self._writes.begin() as session:
+            lock_document(session, document.sha256)
             if session.get(DocumentRow, document.sha256) is None:
                 session.add(
                     DocumentRow(
@@ -82,17 +95,15 @@ class Store:
             if item is None:
                 item = QueueItemRow(record_id=record.id)
                 session.add(item)
-            _fill_queue_item(item, record, now)
+            changes = _route_into(item, record.review or NOT_ROUTED, now)
+            _describe(item, record)
+            audit.append(session, record.id, PIPELINE, "process", changes, now)
 
     def get(self, record_id: str) -> Record | None:
-        with self._reads() as session:
-            row = session.get(RecordRow, record_id)
-            return None if row is None else Record.model_validate(row.record)
+        return self._record(RecordRow.id == record_id)
 
     def find_by_sha256(self, sha256: str) -> Record | None:
-        with self._reads() as session:
-            found = session.scalar(select(RecordRow.record).where(RecordRow.sha256 == sha256))
-            return None if found is None else Record.model_validate(found)
+        return self._record(RecordRow.sha256 == sha256)
 
     def queue(
         self, status: ReviewStatus | None = None, queue: str | None = None, limit: int = 100
@@ -103,12 +114,7 @@ class Store:
             query = query.where(QueueItemRow.status == status.value)
         if queue is not None:
             query = query.where(QueueItemRow.queue == queue)
-        query = query.order_by(
-            QueueItemRow.priority,
-            nulls_last(QueueItemRow.deadline.asc()),
-            QueueItemRow.received_at,
-            QueueItemRow.record_id,  # a stable order between otherwise equal items
-        ).limit(limit)
+        query = query.order_by(*claims.MOST_URGENT_FIRST).limit(limit)
         with self._reads() as session:
             return [QueueEntry.model_validate(item) for item in session.scalars(query)]
 
@@ -122,47 +128,174 @@ class Store:
         with self._reads() as session:
             return [Arrival.model_validate(row) for row in session.scalars(query)]
 
+    def claim_next(
+        self, reviewer: str, lease: timedelta, queue: str | None = None
+    ) -> QueueEntry | None:
+        """Claim the most urgent free item for `reviewer`; None when nothing is free."""
+        with self._writes.begin() as session:
+            record_id = claims.claim_next(session, reviewer, lease, self._clock(), queue)
+            return None if record_id is None else _entry(session, record_id)
 
-def _fill_queue_item(item: QueueItemRow, record: Record, now: datetime) -> None:
-    review = record.review or NOT_ROUTED
-    item.status = review.status.value
+    def claim(self, record_id: str, reviewer: str, lease: timedelta) -> QueueEntry:
+        """Claim one item, or renew the lease of an item `reviewer` already holds."""
+        with self._writes.begin() as session:
+            claims.claim(session, record_id, reviewer, lease, self._clock())
+            return _entry(session, record_id)
+
+    def release(self, record_id: str, reviewer: str) -> QueueEntry:
+        with self._writes.begin() as session:
+            claims.release(session, record_id, reviewer, self._clock())
+            return _entry(session, record_id)
+
+    def expire_leases(self) -> list[str]:
+        """Free every item whose lease has run out; their ids."""
+        with self._writes.begin() as session:
+            return claims.expire(session, self._clock())
+
+    def approve(self, record_id: str, reviewer: str, reason: str | None = None) -> QueueEntry:
+        return self._decide(record_id, reviewer, ReviewStatus.APPROVED, reason)
+
+    def reject(self, record_id: str, reviewer: str, reason: str | None = None) -> QueueEntry:
+        return self._decide(record_id, reviewer, ReviewStatus.REJECTED, reason)
+
+    def return_(self, record_id: str, reviewer: str, reason: str) -> QueueEntry:
+        """Hand the item back to the queue with the reason why, for someone else to take up."""
+        return self._decide(record_id, reviewer, ReviewStatus.RETURNED, reason)
+
+    def correct(self, record_id: str, reviewer: str, field: str, value: Any) -> Correction:
+        """A person's value for one extraction field (validated as the record's schema would);
+        the record keeps the machine's value."""
+        with self._writes.begin() as session:
+            row = decisions.correct(session, record_id, reviewer, field, value, self._clock())
+            return Correction.model_validate(row)
+
+    def corrections(self, record_id: str) -> list[Correction]:
+        query = (
+            select(CorrectionRow)
+            .where(CorrectionRow.record_id == record_id)
+            .order_by(CorrectionRow.field)
+        )
+        with self._reads() as session:
+            return [Correction.model_validate(row) for row in session.scalars(query)]
+
+    def audit(self, record_id: str | None = None) -> list[AuditEntry]:
+        """The audit trail in the order it was written, of one record or of all."""
+        query = select(AuditRow).order_by(AuditRow.id)
+        if record_id is not None:
+            query = query.where(AuditRow.record_id == record_id)
+        with self._reads() as session:
+            return [AuditEntry.model_validate(row) for row in session.scalars(query)]
+
+    def reroute(self, rules: RoutingRules, today: date) -> list[str]:
+        """Route every stored record again (after a change of rules, or as deadlines draw near)
+        with people's corrections applied; the ids of the items whose routing changed. Works in
+        batches, each its own transaction, so reviewers can keep claiming meanwhile; a run cut
+        short is finished by running it again."""
+        now = self._clock()
+        changed: list[str] = []
+        after = ""
+        while True:
+            with self._writes.begin() as session:
+                items = session.scalars(
+                    select(QueueItemRow)
+                    .where(QueueItemRow.record_id > after)
+                    .order_by(QueueItemRow.record_id)
+                    .limit(REROUTE_BATCH)
+                    .with_for_update()
+                ).all()
+                if not items:
+                    return changed
+                records = _corrected(session, [item.record_id for item in items])
+                for item in items:
+                    record = records[item.record_id]
+                    changes = _route_into(item, route(record, rules, today), now)
+                    _describe(item, record)
+                    if changes:
+                        audit.append(session, record.id, audit.SYSTEM, "reroute", changes, now)
+                        changed.append(record.id)
+                after = items[-1].record_id
+
+    def _decide(
+        self, record_id: str, reviewer: str, decision: ReviewStatus, reason: str | None
+    ) -> QueueEntry:
+        with self._writes.begin() as session:
+            decisions.decide(session, record_id, reviewer, decision, reason, self._clock())
+            return _entry(session, record_id)
+
+    def _record(self, where: ColumnElement[bool]) -> Record | None:
+        query = select(RecordRow.record, QueueItemRow).join(QueueItemRow).where(where)
+        with self._reads() as session:
+            found = session.execute(query).first()
+            if found is None:
+                return None
+            record = Record.model_validate(found.record)
+            record.review = _review(found.QueueItemRow)
+            return record
+
+
+def _entry(session: Session, record_id: str) -> QueueEntry:
+    return QueueEntry.model_validate(
+        session.get_one(QueueItemRow, record_id, populate_existing=True)
+    )
+
+
+def _review(item: QueueItemRow) -> Review:
+    return Review(
+        status=ReviewStatus(item.status),
+        queue=item.queue,
+        priority=item.priority,
+        reasons=list(item.reasons),
+    )
+
+
+def _corrected(session: Session, record_ids: list[str]) -> dict[str, Record]:
+    """The records as people corrected them: what routing should judge."""
+    fixes: dict[str, dict[str, Any]] = defaultdict(dict)
+    for record_id, field, value in session.execute(
+        select(CorrectionRow.record_id, CorrectionRow.field, CorrectionRow.corrected_value).where(
+            CorrectionRow.record_id.in_(record_ids)
+        )
+    ):
+        fixes[record_id][field] = value
+    records = {}
+    for record_id, raw in session.execute(
+        select(RecordRow.id, RecordRow.record).where(RecordRow.id.in_(record_ids))
+    ):
+        extraction = {**raw["extraction"], **fixes[record_id]}
+        records[record_id] = Record.model_validate({**raw, "extraction": extraction})
+    return records
+
+
+def _route_into(item: QueueItemRow, review: Review, now: datetime) -> audit.Changes:
+    """Apply the machine's routing to a queue item without undoing what people did."""
+    before = {
+        "status": item.status,
+        "queue": item.queue,
+        "priority": item.priority,
+        "reasons": item.reasons,
+    }
+    machine = review.status.value
+    if item.status is None or item.status in claims.MACHINE_STATUSES:
+        item.status = machine
+    elif item.unclaimed_status in claims.MACHINE_STATUSES:
+        item.unclaimed_status = machine  # the claim ends in the newly routed state
     item.queue = review.queue
     item.priority = review.priority
     item.reasons = list(review.reasons)
+    item.updated_at = now
+    after = {
+        "status": item.status,
+        "queue": item.queue,
+        "priority": item.priority,
+        "reasons": item.reasons,
+    }
+    return audit.changed(before, after)
+
+
+def _describe(item: QueueItemRow, record: Record) -> None:
+    """The record's facts that the queue lists and sorts by."""
     item.deadline = record.extraction.deadline
     item.doc_type = record.extraction.doc_type.value if record.extraction.doc_type else None
     item.language = record.language.code if record.language else None
     item.filename = record.document.filename
     item.received_at = record.document.received_at
-    # The pipeline's routing replaces the review state, so a claim on the old one is void.
-    item.claimed_by = None
-    item.lease_until = None
-    item.updated_at = now
-
-
-def _prepare_sqlite(engine: Engine) -> None:
-    database = engine.url.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_sqlite_transaction)
-
-
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the review desk read while the pipeline writes; the busy timeout makes a second
-    # writer wait instead of failing. sqlite3's own BEGIN handling is switched off so that
-    # `_begin_sqlite_transaction` decides how each transaction starts.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def _begin_sqlite_transaction(connection: Connection) -> None:
-    # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY, without
-    # waiting, if another writer committed in between; taking the write lock up front makes
-    # `save`'s read-then-insert wait its turn and see the other writer's rows.
-    writes = connection.get_execution_options().get(_WRITES, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -10,19 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
+from rogatory.queue_cli import queue_app
 from rogatory.settings import get_settings
+from rogatory.terminal import add_row, err, out
 
 if TYPE_CHECKING:
     from rogatory.models import Record
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
-err = Console(stderr=True)
-# Piped output is read by people and scripts alike: wide enough that no cell is cut.
-out = Console(width=None if sys.stdout.isatty() else 240)
+app.add_typer(queue_app, name="queue")
 
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
@@ -87,32 +85,17 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders")]
 
 
 @app.command()
-def queue(
-    status: Annotated[str | None, typer.Option(help="Only items with this status")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many items")] = 100,
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """The review queue, most urgent first."""
-    from rogatory.models import ReviewStatus
+    """Serve the review queue's REST API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from rogatory.review.api import create_app
     from rogatory.review.store import Store
 
-    store = Store.open(get_settings().store_url)
-    table = Table(
-        "priority", "record", "file", "lang", "type", "deadline", "status", "queue", "reasons"
-    )
-    for entry in store.queue(status=ReviewStatus(status) if status else None, limit=limit):
-        _add_row(
-            table,
-            entry.priority,
-            entry.record_id,
-            entry.filename,
-            entry.language or "-",
-            entry.doc_type or "-",
-            entry.deadline or "-",
-            entry.status,
-            entry.queue,
-            "; ".join(entry.reasons),
-        )
-    out.print(table)
+    uvicorn.run(create_app(Store.open(get_settings().store_url)), host=host, port=port)
 
 
 @app.command()
@@ -149,7 +132,7 @@ def _print_records(rows: Sequence[tuple["Record", float | None]]) -> None:
     table = Table("file", "language", "type", "offences", "deadline", "queue status", "seconds")
     for record, seconds in rows:
         extraction = record.extraction
-        _add_row(
+        add_row(
             table,
             record.document.filename,
             record.language.code if record.language and record.language.code else "-",
@@ -160,8 +143,3 @@ def _print_records(rows: Sequence[tuple["Record", float | None]]) -> None:
             f"{seconds:.1f}" if seconds is not None else "-",
         )
     out.print(table)
-
-
-def _add_row(table: Table, *cells: object) -> None:
-    """File names and extracted text are untrusted: shown as plain text, never as rich markup."""
-    table.add_row(*(Text(str(cell)) for cell in cells))

@@ -4,7 +4,8 @@ before any Rogatory module reads its settings."""
 import os
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -13,6 +14,23 @@ os.environ.pop("ROGATORY_DATABASE_URL", None)
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+
+from rogatory.models import (
+    DocType,
+    Document,
+    Extraction,
+    Language,
+    Page,
+    PageSource,
+    Pipeline,
+    Record,
+    Review,
+    ReviewStatus,
+    record_id,
+)
+from rogatory.review.store import Store
+
+from bench.databases import postgres_schema
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 REPO = Path(__file__).resolve().parent.parent
@@ -122,3 +140,65 @@ def email_with(attachment: Path, path: Path, attachment_name: str) -> Path:
 @pytest.fixture
 def spanish_scan(tmp_path: Path) -> Path:
     return render_page(SPANISH_LETTER, tmp_path / "carta.png", rotate_deg=1.8)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind the store supports: a SQLite file, and a schema of
+    its own on the PostgreSQL server (ROGATORY_TEST_POSTGRES_URL); an unreachable server fails."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store' / 'rogatory.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+RECEIVED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+MakeRecord = Callable[..., Record]
+
+
+@pytest.fixture
+def make_record() -> MakeRecord:
+    def make(
+        content: str = "a",
+        *,
+        filename: str = "request.pdf",
+        received_at: datetime = RECEIVED,
+        doc_type: DocType | None = DocType.MLA_REQUEST,
+        deadline: date | None = None,
+        priority: int = 3,
+        status: ReviewStatus = ReviewStatus.PENDING,
+        queue: str = "mla",
+        reasons: list[str] | None = None,
+    ) -> Record:
+        sha256 = (content * 64)[:64]
+        return Record(
+            id=record_id(sha256),
+            document=Document(
+                sha256=sha256,
+                filename=filename,
+                media_type="application/pdf",
+                size_bytes=1234,
+                received_at=received_at,
+                page_count=1,
+            ),
+            pages=[Page(number=1, text="Comisión rogatoria", source=PageSource.TEXT_LAYER)],
+            language=Language(code="es", confidence=0.99),
+            extraction=Extraction(doc_type=doc_type, deadline=deadline),
+            review=Review(status=status, queue=queue, priority=priority, reasons=reasons or []),
+            pipeline=Pipeline(version="0.1.0"),
+        )
+
+    return make
+
+
+def save(store: Store, record: Record) -> None:
+    store.save(record, record.document.filename, f"/originals/{record.document.sha256}")

@@ -1,83 +1,33 @@
-"""The store on real SQLite files: round trips, repeated arrivals, atomic saves, queue order."""
+"""The store on a real SQLite file and a real PostgreSQL server: round trips, repeated arrivals,
+atomic saves, queue order, concurrent writers."""
 
 import sqlite3
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from rogatory.models import (
-    DocType,
-    Document,
-    Extraction,
-    Language,
-    Page,
-    PageSource,
-    Pipeline,
-    Record,
-    Review,
-    ReviewStatus,
-    record_id,
-)
+from rogatory.models import DocType, Document, ReviewStatus, record_id
+from rogatory.review.database import connect
 from rogatory.review.entries import QueueEntry
+from rogatory.review.schema import MIGRATIONS
 from rogatory.review.store import Store
-from rogatory.review.tables import ArrivalRow, DocumentRow, RecordRow
+from rogatory.review.tables import ArrivalRow, Base, DocumentRow, RecordRow
 
-RECEIVED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-MakeRecord = Callable[..., Record]
+from conftest import RECEIVED, MakeRecord, save
 
 
 @pytest.fixture
-def make_record() -> MakeRecord:
-    def make(
-        content: str = "a",
-        *,
-        filename: str = "request.pdf",
-        received_at: datetime = RECEIVED,
-        doc_type: DocType | None = DocType.MLA_REQUEST,
-        deadline: date | None = None,
-        priority: int = 3,
-        status: ReviewStatus = ReviewStatus.PENDING,
-        queue: str = "mla",
-        reasons: list[str] | None = None,
-    ) -> Record:
-        sha256 = (content * 64)[:64]
-        return Record(
-            id=record_id(sha256),
-            document=Document(
-                sha256=sha256,
-                filename=filename,
-                media_type="application/pdf",
-                size_bytes=1234,
-                received_at=received_at,
-                page_count=1,
-            ),
-            pages=[Page(number=1, text="Comisión rogatoria", source=PageSource.TEXT_LAYER)],
-            language=Language(code="es", confidence=0.99),
-            extraction=Extraction(doc_type=doc_type, deadline=deadline),
-            review=Review(status=status, queue=queue, priority=priority, reasons=reasons or []),
-            pipeline=Pipeline(version="0.1.0"),
-        )
-
-    return make
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'nested' / 'store' / 'rogatory.db'}"
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    opened = Store.open(url)
-    yield opened
-    opened.close()
+def url(database_url: str) -> str:
+    return database_url
 
 
 def count(url: str, table: Any) -> int:
@@ -87,10 +37,6 @@ def count(url: str, table: Any) -> int:
             return connection.scalar(select(func.count()).select_from(table)) or 0
     finally:
         engine.dispose()
-
-
-def save(store: Store, record: Record) -> None:
-    store.save(record, record.document.filename, f"/originals/{record.document.sha256}")
 
 
 def test_a_saved_record_comes_back_equal(store: Store, make_record: MakeRecord) -> None:
@@ -105,9 +51,10 @@ def test_unknown_ids_and_hashes_give_none(store: Store) -> None:
     assert store.find_by_sha256("f" * 64) is None
 
 
-def test_open_makes_the_directory_uses_wal_and_keeps_data(
-    url: str, tmp_path: Path, make_record: MakeRecord
+def test_sqlite_open_makes_the_directory_uses_wal_and_keeps_data(
+    tmp_path: Path, make_record: MakeRecord
 ) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'store' / 'rogatory.db'}"
     record = make_record()
     first = Store.open(url)
     save(first, record)
@@ -273,3 +220,36 @@ def test_concurrent_writers_wait_their_turn(url: str, make_record: MakeRecord) -
     assert count(url, DocumentRow) == len(contents)
     assert count(url, RecordRow) == len(contents)
     assert count(url, ArrivalRow) == 100
+
+
+# SQLite cannot reflect the expression index on claim order; PostgreSQL compares it.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_the_migrations_build_exactly_the_tables_the_store_maps(url: str) -> None:
+    Store.open(url).close()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_store_made_before_migrations_is_upgraded_in_place(
+    url: str, make_record: MakeRecord
+) -> None:
+    # The first release created its tables without Alembic: revision 0001 with no version table.
+    engine = connect(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+            connection.exec_driver_sql("DROP TABLE alembic_version")
+    finally:
+        engine.dispose()
+    record = make_record()
+    store = Store.open(url)
+    save(store, record)
+    assert store.claim(record.id, "alice", timedelta(minutes=5)).claimed_by == "alice"
+    store.close()
