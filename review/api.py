@@ -109,8 +109,8 @@ def create_app(store: Store, rules_path: Path | None = None) -> FastAPI:
         return store.reroute(load_rules(rules_path), datetime.now(UTC).date())
 
     @app.get("/records/{record_id}")
-    def get_record(record_id: str) -> Record:
-        record = store.get(record_id)
+    def get_record(record_id: str, reviewer: Reviewer) -> Record:
+        record = store.view(record_id, reviewer)
         if record is None:
             raise HTTPException(404, f"no record {record_id}")
         return record

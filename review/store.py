@@ -102,6 +102,15 @@ class Store:
     def get(self, record_id: str) -> Record | None:
         return self._record(RecordRow.id == record_id)
 
+    def view(self, record_id: str, viewer: str) -> Record | None:
+        """The record as a person reads it; the reading is written to the audit trail, because
+        oversight bodies must be able to tell who saw what."""
+        record = self.get(record_id)
+        if record is not None:
+            with self._writes.begin() as session:
+                audit.append(session, record_id, viewer, "view", {}, self._clock())
+        return record
+
     def find_by_sha256(self, sha256: str) -> Record | None:
         return self._record(RecordRow.sha256 == sha256)
 

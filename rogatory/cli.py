@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from rogatory.queue_cli import queue_app
+from rogatory.queue_cli import Reviewer, queue_app
 from rogatory.settings import get_settings
 from rogatory.terminal import add_row, err, out
 
@@ -99,11 +99,13 @@ def serve(
 
 
 @app.command()
-def show(record_id: Annotated[str, typer.Argument(help="The record id (rq-…)")]) -> None:
-    """Print one stored record as JSON."""
+def show(
+    record_id: Annotated[str, typer.Argument(help="The record id (rq-…)")], viewer: Reviewer
+) -> None:
+    """Print one stored record as JSON; the reading is written to the audit trail."""
     from rogatory.review.store import Store
 
-    record = Store.open(get_settings().store_url).get(record_id)
+    record = Store.open(get_settings().store_url).view(record_id, viewer)
     if record is None:
         err.print(f"rogatory: no record {record_id}", markup=False)
         raise typer.Exit(code=1)

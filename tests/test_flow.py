@@ -65,8 +65,10 @@ def test_process_json_validates_against_the_schema(tmp_path: Path) -> None:
     assert record.language and record.language.code == "fr"
     assert record.review and record.review.status == ReviewStatus.PENDING
 
-    shown = run_cli("show", record.id, data_dir=tmp_path)
+    shown = run_cli("show", record.id, "--viewer", "analyst-7", data_dir=tmp_path)
     assert json.loads(shown.stdout)["id"] == record.id
+    trail = run_cli("queue", "audit", record.id, "--format", "jsonl", data_dir=tmp_path).stdout
+    assert json.loads(trail.splitlines()[-1])["actor"] == "analyst-7"
     assert record.document.filename in run_cli("queue", data_dir=tmp_path).stdout
 
 

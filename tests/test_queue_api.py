@@ -52,14 +52,22 @@ def test_claim_correct_and_approve(client: TestClient, two: list[str]) -> None:
 
     approved = client.post(f"/records/{two[0]}/approve", headers=ALICE, json={"reason": "ok"})
     assert approved.json()["status"] == "approved"
-    assert client.get(f"/records/{two[0]}").json()["review"]["status"] == "approved"
+    viewed = client.get(f"/records/{two[0]}", headers=BOB)
+    assert viewed.json()["review"]["status"] == "approved"
     trail = client.get(f"/records/{two[0]}/audit").json()
-    assert [entry["action"] for entry in trail] == ["process", "claim", "correct", "approve"]
+    assert [entry["action"] for entry in trail] == [
+        "process",
+        "claim",
+        "correct",
+        "approve",
+        "view",
+    ]
+    assert trail[-1]["actor"] == BOB["X-Reviewer"]
 
 
 def test_refusals_and_empty_queue(client: TestClient, two: list[str]) -> None:
     assert client.post("/records/rq-missing/claim", headers=ALICE, json={}).status_code == 404
-    assert client.get("/records/rq-missing").status_code == 404
+    assert client.get("/records/rq-missing", headers=ALICE).status_code == 404
     assert client.post(f"/records/{two[0]}/claim", json={}).status_code == 422  # no reviewer
     assert client.post(f"/records/{two[0]}/approve", headers=ALICE, json={}).status_code == 409
     for _ in two:
