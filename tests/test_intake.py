@@ -165,3 +165,15 @@ def test_email_text_and_attachments_as_files(tmp_path: Path) -> None:
     assert attachment.path.read_bytes() == pdf.read_bytes()
     with pytest.raises(DocumentError, match="attachments exceed"):
         email_attachments(mail, tmp_path / "small", max_bytes=100)
+
+
+@pytest.mark.parametrize(("suffix", "media_type"), [("jpg", "image/jpeg"), ("webp", "image/webp")])
+def test_photos_and_webp_are_pages(tmp_path: Path, suffix: str, media_type: str) -> None:
+    with Image.open(render_page(SPANISH_LETTER, tmp_path / "p.png")) as page:
+        page.save(tmp_path / f"photo.{suffix}", quality=80, dpi=(150, 150))
+    photo = tmp_path / f"photo.{suffix}"
+    assert fingerprint(photo).media_type == media_type
+    [raw] = split_pages(photo, media_type, tmp_path, SplitOptions())
+    assert raw.source == PageSource.OCR and raw.image is not None
+    with Image.open(raw.image) as normalised:
+        assert normalised.mode == "L"
