@@ -52,7 +52,7 @@ def translate_text(text: str, source: str | None, target: str, packages_dir: Pat
     )
     if source is None or package is None:
         return Translation(target=target, status=TranslationStatus.UNAVAILABLE)
-    translation = _argos(packages_dir).translate.get_translation_from_codes(source, target)
+    translation = load_argos(packages_dir).translate.get_translation_from_codes(source, target)
     return Translation(
         target=target,
         status=TranslationStatus.TRANSLATED,
@@ -62,7 +62,7 @@ def translate_text(text: str, source: str | None, target: str, packages_dir: Pat
 
 
 @lru_cache(maxsize=1)
-def _argos(packages_dir: Path) -> ModuleType:
+def load_argos(packages_dir: Path) -> ModuleType:
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
     # MiniSBD sentence splitting runs offline when the package carries its ONNX model.
     os.environ.setdefault("ARGOS_CHUNK_TYPE", "MINISBD")
