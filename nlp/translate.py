@@ -7,6 +7,7 @@ language pair: a document that needs no translation never pays for it.
 
 import json
 import os
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -37,6 +38,39 @@ def installed_packages(packages_dir: Path) -> list[PackageInfo]:
         except (ValueError, TypeError):
             continue
     return found
+
+
+class PackageRejected(ValueError):
+    """An .argosmodel file that is not a well-formed package, or would write outside its folder."""
+
+
+def check_package(path: Path) -> str:
+    """The package's folder name, after checking that every entry of the zip stays inside that
+    one folder: a crafted archive must not write anywhere else on an air-gapped server."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise PackageRejected(f"{path.name} is not a zip archive: {error}") from error
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) != 1:
+        raise PackageRejected(f"{path.name} must hold exactly one package folder")
+    top = tops.pop()
+    for name in names:
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise PackageRejected(f"{path.name}: entry {name!r} would escape the package folder")
+    if f"{top}/metadata.json" not in names:
+        raise PackageRejected(f"{path.name} has no {top}/metadata.json")
+    return top
+
+
+def install_package(path: Path, packages_dir: Path) -> PackageInfo:
+    """Install an .argosmodel file with argostranslate's own installer, after `check_package`."""
+    folder = check_package(path)
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    load_argos(packages_dir).package.install_from_path(path)
+    return next(p for p in installed_packages(packages_dir) if p.path.name == folder)
 
 
 def translate_text(text: str, source: str | None, target: str, packages_dir: Path) -> Translation:

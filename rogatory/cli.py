@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(queue_app, name="queue")
+models_app = typer.Typer(no_args_is_help=True, help="Translation packages, installed from files.")
+app.add_typer(models_app, name="models")
 
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
@@ -110,6 +112,34 @@ def show(
         err.print(f"rogatory: no record {record_id}", markup=False)
         raise typer.Exit(code=1)
     print(record.model_dump_json(indent=2))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The installed translation packages."""
+    from rogatory.nlp.translate import installed_packages
+
+    table = Table("from", "to", "engine", "folder")
+    for package in installed_packages(get_settings().translation_packages_dir):
+        add_row(table, package.from_code, package.to_code, package.engine, package.path.name)
+    out.print(table)
+
+
+@models_app.command("install")
+def models_install(
+    files: Annotated[list[Path], typer.Argument(help=".argosmodel files")],
+) -> None:
+    """Install translation packages from files (air-gapped install; nothing is downloaded)."""
+    from rogatory.nlp.translate import PackageRejected, install_package
+
+    for file in files:
+        _require_readable(file)
+        try:
+            package = install_package(file, get_settings().translation_packages_dir)
+        except PackageRejected as error:
+            err.print(f"rogatory: {error}", markup=False, highlight=False)
+            raise typer.Exit(code=2) from error
+        err.print(f"installed {package.engine}", markup=False, highlight=False)
 
 
 def _require_readable(file: Path) -> None:

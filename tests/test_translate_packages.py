@@ -4,11 +4,14 @@ path, in a child process inside a network namespace with nothing but loopback.""
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from rogatory.nlp.translate import PackageRejected, check_package
+
+from conftest import REPO, SAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -51,3 +54,38 @@ def test_demo_packages_install_from_files_and_translate_offline(tmp_path: Path) 
     assert "⟦1⟧" in result["es"]["text"]
     assert "extradition" in result["es"]["text"].lower()
     assert result["it"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    ("entries", "reason"),
+    [
+        (["pkg/metadata.json", "pkg/../../etc/cron.d/evil"], "escape"),
+        (["pkg/metadata.json", "/etc/passwd"], "exactly one package folder"),
+        (["pkg/model/model.bin"], "no pkg/metadata.json"),
+    ],
+)
+def test_a_crafted_package_is_refused(tmp_path: Path, entries: list[str], reason: str) -> None:
+    crafted = tmp_path / "crafted.argosmodel"
+    with zipfile.ZipFile(crafted, "w") as archive:
+        for entry in entries:
+            archive.writestr(entry, "{}")
+    with pytest.raises(PackageRejected, match=reason):
+        check_package(crafted)
+
+
+def test_models_install_and_list_from_the_command_line(tmp_path: Path) -> None:
+    cli = str(REPO / ".venv" / "bin" / "rogatory")
+    env = {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(tmp_path)}
+    package = str(SAMPLES / "models" / "translate-fr_en-1_0.argosmodel")
+    installed = subprocess.run(
+        ["unshare", "--map-root-user", "--net", cli, "models", "install", package],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert "installed argos:fr-en@1.0" in installed.stderr
+    listed = subprocess.run([cli, "models", "list"], capture_output=True, text=True, env=env)
+    assert "argos:fr-en@1.0" in listed.stdout
+    assert (tmp_path / "models" / "argos" / "translate-fr_en-1_0" / "metadata.json").exists()
