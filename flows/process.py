@@ -26,7 +26,6 @@ from rogatory.models import (
     Stage,
     StageError,
     Translation,
-    TranslationStatus,
     record_id,
 )
 from rogatory.nlp.errors import DocumentError
@@ -90,15 +89,15 @@ def identify_language(text: str) -> Language:
 
 
 @task(cache_policy=NONE)
-def translate(text: str, language: Language, settings: Settings) -> Translation:
+def translate(text: str, language: str | None, settings: Settings) -> Translation:
     return translate_text(
-        text, language.code, settings.translation_target, settings.translation_packages_dir
+        text, language, settings.translation_target, settings.translation_packages_dir
     )
 
 
 @task(cache_policy=NONE)
-def extract_facts(pages: list[Page], language: Language, received_at: datetime) -> Extraction:
-    return extract(pages, language.code, received_at)
+def extract_facts(pages: list[Page], language: str | None, received_at: datetime) -> Extraction:
+    return extract(pages, language, received_at)
 
 
 @task(cache_policy=NONE)
@@ -182,8 +181,9 @@ def process_document(
     errors: list[StageError] = []
     pages: list[Page] = []
     attachment_ids: list[str] = []
-    language = Language(code=None, confidence=0.0)
-    translation = Translation(target=settings.translation_target, status=TranslationStatus.FAILED)
+    # Stages that never ran stay null, so the queue shows why a file failed, not their absence.
+    language: Language | None = None
+    translation: Translation | None = None
     extraction = Extraction()
     workspace = settings.data_dir / "work"
     workspace.mkdir(parents=True, exist_ok=True)
@@ -207,10 +207,11 @@ def process_document(
     if pages:
         with recorded_as("language", errors):
             language = identify_language(full_text)
+        code = language.code if language else None
         with recorded_as("translate", errors):
-            translation = translate(full_text, language, settings)
+            translation = translate(full_text, code, settings)
         with recorded_as("extract", errors):
-            extraction = extract_facts(pages, language, received_at)
+            extraction = extract_facts(pages, code, received_at)
 
     record = Record(
         id=record_id(found.sha256),
@@ -236,12 +237,12 @@ def process_document(
     return record
 
 
-def _components(translation: Translation) -> dict[str, str]:
+def _components(translation: Translation | None) -> dict[str, str]:
     components = {
         "ocr": f"tesseract@{tesseract_version()}",
         "language": "langdetect@1.0.9",
         "extract": EXTRACTOR_VERSION,
     }
-    if translation.engine:
+    if translation and translation.engine:
         components["translate"] = translation.engine
     return components

@@ -107,7 +107,7 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
         "c-locked.pdf": ReviewStatus.ERROR,
     }
     locked = next(e for e in store.queue() if e.filename == "c-locked.pdf")
-    assert locked.reasons[0] == "pages: the PDF is encrypted and needs a password"
+    assert locked.reasons == ["pages: the PDF is encrypted and needs a password"]
 
 
 def test_process_needs_no_network(tmp_path: Path) -> None:
