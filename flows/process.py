@@ -1,4 +1,4 @@
-"""The `process_document` flow: fingerprint → pages → ocr → language → translate → extract → route
+"""The `process_document` flow: fingerprint → pages → ocr → language → extract → translate → route
 → store. Each stage is a small task; a stage that fails leaves an error on the record and the
 record still reaches the review queue, so nothing received is ever dropped."""
 
@@ -33,9 +33,9 @@ from rogatory.nlp.extract import EXTRACTOR_VERSION, extract
 from rogatory.nlp.fingerprint import EMAIL, Fingerprint, fingerprint
 from rogatory.nlp.language import detect_language
 from rogatory.nlp.mail import email_attachments
-from rogatory.nlp.ocr import TESSERACT_LANGUAGES, ocr_image, tesseract_version
+from rogatory.nlp.ocr import TESSERACT_LANGUAGES, ocr_image, tesseract_version, write_preview
 from rogatory.nlp.pages import RawPage, SplitOptions, split_pages
-from rogatory.nlp.translate import translate_text
+from rogatory.nlp.translate import translate_pages
 from rogatory.review.originals import keep_original
 from rogatory.review.routing import load_rules, route
 from rogatory.review.store import Store
@@ -67,10 +67,11 @@ def split_into_pages(
 
 
 @task(cache_policy=NONE)
-def read_page(raw: RawPage, languages: str, timeout_s: int) -> Page:
+def read_page(raw: RawPage, languages: str, timeout_s: int, previews: Path) -> Page:
     if raw.image is None:
         return Page(number=raw.number, text=raw.text or "", source=raw.source)
     result = ocr_image(raw.image, languages, timeout_s)
+    write_preview(result.image, previews / f"{raw.number}.png")
     return Page(
         number=raw.number,
         text=result.text,
@@ -80,6 +81,8 @@ def read_page(raw: RawPage, languages: str, timeout_s: int) -> Page:
         rotation=result.rotation,
         deskew_angle=result.deskew_angle,
         words=result.words,
+        width=result.width,
+        height=result.height,
     )
 
 
@@ -89,9 +92,11 @@ def identify_language(text: str) -> Language:
 
 
 @task(cache_policy=NONE)
-def translate(text: str, language: str | None, settings: Settings) -> Translation:
-    return translate_text(
-        text, language, settings.translation_target, settings.translation_packages_dir
+def translate(
+    pages: list[Page], language: str | None, extraction: Extraction, settings: Settings
+) -> Translation:
+    return translate_pages(
+        pages, language, extraction, settings.translation_target, settings.translation_packages_dir
     )
 
 
@@ -110,7 +115,7 @@ def store_record(record: Record, filename: str, original: Path, store_url: str) 
     open_store(store_url).save(record, arrival_filename=filename, original_path=str(original))
 
 
-def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
+def read_pages(raw_pages: list[RawPage], previews: Path, settings: Settings) -> list[Page]:
     """OCR with the document's own language. A first scanned page read with the probe languages
     tells which traineddata the whole document should use; that page is then read again with it.
     The second reading wins even when tesseract is more confident of the first: on the samples,
@@ -120,13 +125,15 @@ def read_pages(raw_pages: list[RawPage], settings: Settings) -> list[Page]:
     language = settings.ocr_probe_languages
     read: dict[int, Page] = {}
     if scanned:
-        probe = read_page(scanned[0], language, settings.ocr_timeout_s)
+        probe = read_page(scanned[0], language, settings.ocr_timeout_s, previews)
         detected = TESSERACT_LANGUAGES.get(detect_language(probe.text).code or "", language)
         if detected == language:
             read[probe.number] = probe
         language = detected
     todo = [raw for raw in raw_pages if raw.number not in read]
-    futures = read_page.map(todo, unmapped(language), unmapped(settings.ocr_timeout_s))
+    futures = read_page.map(
+        todo, unmapped(language), unmapped(settings.ocr_timeout_s), unmapped(previews)
+    )
     read.update((page.number, page) for page in futures.result())
     return [read[raw.number] for raw in raw_pages]
 
@@ -144,7 +151,7 @@ def process_attachments(
         process_document(
             attachment.path, attachment.filename, received_at, parent_id=email_id, depth=depth + 1
         ).id
-        for attachment in email_attachments(email, workdir, settings.max_file_bytes)
+        for attachment in email_attachments(email, workdir, settings.max_attachments_bytes)
     ]
 
 
@@ -194,10 +201,11 @@ def process_document(
                 dpi=settings.ocr_dpi,
                 max_pages=settings.max_pages,
                 max_bytes=settings.max_file_bytes,
+                max_image_pixels=settings.max_image_pixels,
             )
             raw_pages = split_into_pages(original, found.media_type, workdir, options)
             with recorded_as("ocr", errors):
-                pages = read_pages(raw_pages, settings)
+                pages = read_pages(raw_pages, settings.page_images_dir / found.sha256, settings)
         if found.media_type == EMAIL:
             with recorded_as("pages", errors):
                 attachment_ids = process_attachments(
@@ -208,10 +216,11 @@ def process_document(
         with recorded_as("language", errors):
             language = identify_language(full_text)
         code = language.code if language else None
-        with recorded_as("translate", errors):
-            translation = translate(full_text, code, settings)
+        # Facts come from the original first; their spans are what translation must not touch.
         with recorded_as("extract", errors):
             extraction = extract_facts(pages, code, received_at)
+        with recorded_as("translate", errors):
+            translation = translate(pages, code, extraction, settings)
 
     record = Record(
         id=record_id(found.sha256),

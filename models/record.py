@@ -65,6 +65,8 @@ class Page(Model):
     )
     deskew_angle: float | None = Field(default=None, description="Degrees of skew corrected")
     words: list[WordBox] = Field(default=[], description="OCR word boxes; empty for text layers")
+    width: int | None = Field(default=None, description="Pixels of the image the boxes refer to")
+    height: int | None = None
 
 
 class LanguageCandidate(Model):

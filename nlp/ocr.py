@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytesseract
 from PIL import Image
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from rogatory.models import WordBox
 
@@ -41,6 +41,9 @@ class OcrResult(BaseModel):
     rotation: int = 0
     deskew_angle: float
     words: list[WordBox] = []
+    image: Path = Field(description="The upright, deskewed image tesseract read: boxes refer to it")
+    width: int
+    height: int
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +120,21 @@ def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
     return second.model_copy(update={"rotation": rotation})
 
 
+def write_preview(image_path: Path, target: Path, width: int = 1240) -> None:
+    """A PNG of the page as tesseract read it, for reviewers to see beside the text; half the
+    OCR resolution keeps 100,000 pages in tens of GB while word boxes still land on the words."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(image_path) as image:
+        preview = image.convert("L")
+        if preview.width > width:
+            preview = preview.resize(
+                (width, round(preview.height * width / preview.width)), Image.Resampling.LANCZOS
+            )
+    partial = target.with_name(f".{target.name}.partial")
+    preview.save(partial, format="PNG", optimize=True)
+    partial.replace(target)
+
+
 def detect_rotation(image_path: Path, timeout_s: int) -> int:
     """Degrees clockwise that make the page upright, from tesseract's orientation detection;
     0 when it cannot tell (too little text)."""
@@ -144,10 +162,19 @@ def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
     except pytesseract.TesseractError as error:
         raise DocumentError("ocr", f"tesseract failed: {error.message}") from error
     text, words = _assemble(data)
+    with Image.open(prepared) as image:
+        width, height = image.size
     known = [word.confidence for word in words if word.confidence is not None]
     confidence = round(sum(known) / len(known), 3) if known else None
     return OcrResult(
-        text=text, confidence=confidence, languages=languages, deskew_angle=angle, words=words
+        text=text,
+        confidence=confidence,
+        languages=languages,
+        deskew_angle=angle,
+        words=words,
+        image=prepared,
+        width=width,
+        height=height,
     )
 
 

@@ -38,6 +38,7 @@ class SplitOptions(BaseModel):
     dpi: int = 300
     max_pages: int = 500
     max_bytes: int = 200 * 1024 * 1024
+    max_image_pixels: int = 150_000_000
 
 
 Splitter = Callable[[Path, Path, SplitOptions], list[RawPage]]

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from rogatory.models import Translation, TranslationStatus
+from rogatory.models import Extraction, Page, Translation, TranslationStatus
 
 
 class PackageInfo(BaseModel):
@@ -71,6 +71,13 @@ def install_package(path: Path, packages_dir: Path) -> PackageInfo:
     packages_dir.mkdir(parents=True, exist_ok=True)
     load_argos(packages_dir).package.install_from_path(path)
     return next(p for p in installed_packages(packages_dir) if p.path.name == folder)
+
+
+def translate_pages(
+    pages: list[Page], source: str | None, extraction: Extraction, target: str, packages_dir: Path
+) -> Translation:
+    """The document's translation, page by page, to read beside the pages it renders."""
+    return translate_text("\n\n".join(page.text for page in pages), source, target, packages_dir)
 
 
 def translate_text(text: str, source: str | None, target: str, packages_dir: Path) -> Translation:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from rogatory import backlog_cli, custody_cli, eval_cli, web_cli
 from rogatory.queue_cli import Reviewer, queue_app
 from rogatory.settings import get_settings
 from rogatory.terminal import add_row, err, out
@@ -23,6 +24,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(queue_app, name="queue")
 models_app = typer.Typer(no_args_is_help=True, help="Translation packages, installed from files.")
 app.add_typer(models_app, name="models")
+# Each area of the product adds its own commands: backlog runs, custody, evaluation, the web.
+for area in (backlog_cli, custody_cli, eval_cli, web_cli):
+    area.register(app)
 
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
@@ -84,20 +88,6 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders")]
         record = process_document(file)
         done.append((record, time.perf_counter() - started))
     _print_records(done)
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-) -> None:
-    """Serve the review queue's REST API (OpenAPI docs at /docs)."""
-    import uvicorn
-
-    from rogatory.review.api import create_app
-    from rogatory.review.store import Store
-
-    uvicorn.run(create_app(Store.open(get_settings().store_url)), host=host, port=port)
 
 
 @app.command()

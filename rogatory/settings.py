@@ -30,11 +30,42 @@ class Settings(BaseSettings):
         default=3, ge=0, description="E-mails inside e-mails are opened this many levels deep"
     )
     max_pages: int = Field(default=500, ge=1)
+    max_image_pixels: int = Field(
+        default=150_000_000,
+        ge=1,
+        description="Pillow's decompression-bomb limit, set deliberately: an A3 page at 600 dpi "
+        "is 70 Mpx",
+    )
+    max_attachments_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1, description="All attachments of one e-mail, unpacked"
+    )
     translation_target: str = "en"
+    translation_max_chars: int = Field(
+        default=200_000, ge=1, description="Longer texts are not machine-translated"
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, description="`rogatory purge --expired` deletes documents older"
+    )
+    backlog_concurrency: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Documents in flight"
+    )
+    dask_address: str | None = Field(
+        default=None, description="tcp://host:8786 of a Dask scheduler; local processes when unset"
+    )
+    inbox_dir: Path | None = Field(
+        default=None, description="Folder `rogatory schedule` watches (data_dir/inbox when unset)"
+    )
+    schedule_cron: str = Field(default="*/15 * * * *", description="When scheduled backlogs run")
+    session_max_age_s: int = Field(default=8 * 3600, ge=60, description="Web sign-in lifetime")
 
     @property
     def originals_dir(self) -> Path:
         return self.data_dir / "originals"
+
+    @property
+    def page_images_dir(self) -> Path:
+        """Page previews, data_dir/pages/<sha256>/<n>.png: derived, rebuilt by reprocessing."""
+        return self.data_dir / "pages"
 
     @property
     def translation_packages_dir(self) -> Path:

@@ -8,6 +8,7 @@ packages=(
   poppler-utils qpdf
   iproute2 util-linux
   fonts-dejavu-core
+  chromium
   python3-venv
 )
 

@@ -1,0 +1,1 @@
+"""The web workspace: sign-in, queue, review, search, cross-reference, dashboard."""

@@ -1,0 +1,7 @@
+"""The web workspace: `serve` and `users`."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this area's commands to `app` (filled in by the area's work)."""
