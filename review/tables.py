@@ -150,3 +150,51 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     changes: Mapped[dict[str, list[Any]]] = mapped_column(Json)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person who signs in to the web workspace; the password is kept only as an Argon2 hash."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('reviewer', 'analyst', 'administrator')", name="ck_users_role"),
+    )
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser or an API token. Only a hash of the secret is stored, so a copy of the
+    database does not let anyone sign in; each session has its own CSRF token for forms."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        ForeignKey("users.username", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecordFacetRow(Base):
+    """One searchable fact of a record (an offence, a person, an IBAN, ...), written by database
+    triggers on `records` (migration 0003): nothing in Python maintains it, so a row deleted or
+    changed by any means leaves no stale facts behind. No foreign key for the same reason."""
+
+    __tablename__ = "record_facets"
+    __table_args__ = (
+        Index("ix_record_facets_value", "facet", "value", "record_id"),
+        Index("ix_record_facets_record", "record_id", "facet", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    record_id: Mapped[str] = mapped_column(String(64))
+    facet: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
