@@ -13,6 +13,9 @@ EMAIL = "message/rfc822"
 # An e-mail starts with header fields; these are the ones every saved message has near the top.
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]", re.MULTILINE)
 _MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"mime-version:", b"received:")
+_TEXT_CONTROLS = "\t\n\r\f\v"
+# Share of NULs, other control bytes and invalid UTF-8 in a sample still taken as text.
+_MAX_DAMAGED_TEXT = 0.02
 
 # (magic prefix, media type); the first match wins, so longer prefixes come first.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -64,15 +67,15 @@ def _refine_zip(path: Path) -> str:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if not head or b"\x00" in head:
+    """UTF-8 text, allowing a few stray NUL bytes or broken sequences (a damaged export is still
+    a letter to read); binary data has far more."""
+    if not head:
         return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut at the end of the sample is still text.
-        if error.start < len(head) - 4:
-            return False
-    return True
+    sample = head.decode("utf-8", "replace")
+    # A multi-byte character cut at the end of the sample is not damage.
+    sample = sample[:-1] if sample.endswith("\ufffd") else sample
+    damaged = sum(ch == "\ufffd" or (ch < " " and ch not in _TEXT_CONTROLS) for ch in sample)
+    return damaged <= len(sample) * _MAX_DAMAGED_TEXT
 
 
 def fingerprint(path: Path) -> Fingerprint:

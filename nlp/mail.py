@@ -57,10 +57,7 @@ def _attachments(message: EmailMessage, workdir: Path, max_bytes: int) -> list[A
     found = []
     total = 0
     for index, part in enumerate(message.iter_attachments(), start=1):
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            # A message/rfc822 attachment: its bytes as they were attached.
-            payload = part.as_bytes() if part.get_content_type() == "message/rfc822" else b""
+        payload = _payload(part)
         total += len(payload)
         if total > max_bytes:
             raise DocumentError("pages", f"the attachments exceed the limit of {max_bytes} bytes")
@@ -69,3 +66,13 @@ def _attachments(message: EmailMessage, workdir: Path, max_bytes: int) -> list[A
         target.write_bytes(payload)
         found.append(Attachment(filename=part.get_filename() or target.name, path=target))
     return found
+
+
+def _payload(part: EmailMessage) -> bytes:
+    if part.get_content_type() == "message/rfc822":
+        # The attached message itself, not the MIME part that wraps it: its own attachments
+        # are then found when it is processed in turn.
+        inner = part.get_content()
+        return inner.as_bytes() if isinstance(inner, EmailMessage) else b""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""

@@ -45,6 +45,9 @@ Splitter = Callable[[Path, Path, SplitOptions], list[RawPage]]
 
 
 def split_pages(path: Path, media_type: str, workdir: Path, options: SplitOptions) -> list[RawPage]:
+    # Pillow's own decompression-bomb guard, set from our limit rather than left at its default
+    # or disabled: it stops any decode we did not check first (a frame it finds mid-file).
+    Image.MAX_IMAGE_PIXELS = options.max_image_pixels
     size = path.stat().st_size
     if size == 0:
         raise DocumentError("pages", "the file is empty")
@@ -58,12 +61,27 @@ def split_pages(path: Path, media_type: str, workdir: Path, options: SplitOption
     pages = splitter(path, workdir, options)
     if not pages:
         raise DocumentError("pages", "the file has no pages")
-    return pages
+    # A NUL is never text, and PostgreSQL refuses it in JSON: dropped whatever the source.
+    return [
+        page.model_copy(update={"text": page.text.replace("\x00", "")}) if page.text else page
+        for page in pages
+    ]
 
 
 def _check_page_count(count: int, options: SplitOptions) -> None:
     if count > options.max_pages:
         raise DocumentError("pages", f"{count} pages exceed the limit of {options.max_pages}")
+
+
+def _check_pixels(width: float, height: float, options: SplitOptions) -> None:
+    """Refuse a page image before anything decodes it: the header says how big it would be."""
+    pixels = round(width) * round(height)
+    if pixels > options.max_image_pixels:
+        raise DocumentError(
+            "pages",
+            f"a page of {round(width)}×{round(height)} pixels exceeds the limit of "
+            f"{options.max_image_pixels} pixels",
+        )
 
 
 def _poppler(args: list[str]) -> str:
@@ -117,6 +135,7 @@ def _split_pdf(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage
 
 
 def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) -> Path:
+    _check_pdf_page_pixels(path, number, options)
     stem = workdir / f"page-{number:04d}"
     _poppler(
         [
@@ -136,6 +155,20 @@ def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) ->
     return stem.with_suffix(".pgm")
 
 
+_PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
+
+
+def _check_pdf_page_pixels(path: Path, number: int, options: SplitOptions) -> None:
+    """A page's size in points times the resolution: a page drawn 200 inches wide would
+    otherwise make poppler allocate gigabytes."""
+    info = _poppler(["pdfinfo", "-f", str(number), "-l", str(number), str(path)])
+    match = _PAGE_SIZE.search(info)
+    if match is None:
+        raise DocumentError("pages", f"unreadable PDF: no size for page {number}")
+    width, height = (float(value) * options.dpi / 72 for value in match.groups())
+    _check_pixels(width, height, options)
+
+
 def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
     try:
         with Image.open(path) as image:
@@ -143,29 +176,35 @@ def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPa
             _check_page_count(frames, options)
             pages = []
             for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                # Each frame's header is read by now; its pixels only by the convert below.
+                _check_pixels(frame.width, frame.height, options)
                 target = workdir / f"page-{index:04d}.pgm"
-                _normalise_resolution(frame, options.dpi).save(target)
+                _normalise_resolution(frame, options).save(target)
                 pages.append(RawPage(number=index, source=PageSource.OCR, image=target))
             return pages
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        raise DocumentError("pages", f"the image exceeds the pixel limit: {error}") from error
+    except (OSError, ValueError) as error:
         raise DocumentError("pages", f"unreadable image: {error}") from error
 
 
-def _normalise_resolution(frame: Image.Image, dpi: int) -> Image.Image:
+def _normalise_resolution(frame: Image.Image, options: SplitOptions) -> Image.Image:
     """Greyscale with square pixels at the OCR resolution: fax pages come as 204×98 or 204×196
-    dpi, and tesseract reads stretched glyphs badly."""
-    grey = frame.convert("L")
+    dpi, and tesseract reads stretched glyphs badly. The resolution comes from the file, so the
+    size it leads to is checked against the limit too: a damaged TIFF said 1 dpi."""
+    dpi = options.dpi
     x_dpi, y_dpi = (float(v) for v in frame.info.get("dpi", (dpi, dpi)))
     if x_dpi <= 0 or y_dpi <= 0 or (abs(x_dpi - dpi) < 1 and abs(y_dpi - dpi) < 1):
-        return grey
-    size = (round(grey.width * dpi / x_dpi), round(grey.height * dpi / y_dpi))
-    resized = grey.resize(size, Image.Resampling.LANCZOS)
+        return frame.convert("L")
+    size = (round(frame.width * dpi / x_dpi), round(frame.height * dpi / y_dpi))
+    _check_pixels(*size, options)
+    resized = frame.convert("L").resize(size, Image.Resampling.LANCZOS)
     resized.info["dpi"] = (dpi, dpi)
     return resized
 
 
 def _split_text(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:
-    texts = path.read_bytes().decode("utf-8", "replace").replace("\x00", "").split("\f")
+    texts = path.read_bytes().decode("utf-8", "replace").split("\f")
     if len(texts) > 1 and not texts[-1].strip():
         texts.pop()
     _check_page_count(len(texts), options)

@@ -26,6 +26,9 @@ from conftest import SPANISH_LETTER, docx, email_with, render_page, text_pdf
         (b"II*\x00\x08\x00", "image/tiff"),
         (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
         (b"Solicitud de asistencia judicial", "text/plain"),
+        # A stray NUL and a broken sequence in a letter: still text; UTF-16 is not.
+        (b"Solicitud de asistencia judicial \x00\xff" + b"x" * 98, "text/plain"),
+        ("Solicitud".encode("utf-16-le"), "application/octet-stream"),
         (b"\x00\x01\x02binary", "application/octet-stream"),
         (b"", "application/octet-stream"),
     ],
