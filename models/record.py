@@ -87,11 +87,26 @@ class TranslationStatus(StrEnum):
     FAILED = "failed"
 
 
+class TranslationFlag(Model):
+    """A sentence left in the original because translating it would have lost a protected value
+    (a name, number, date or identifier); the reader is told instead of misled."""
+
+    page: int = Field(ge=1)
+    start: int = Field(ge=0, description="Character span of the sentence in the page text")
+    end: int = Field(ge=0)
+    reason: str
+
+
 class Translation(Model):
     target: str = "en"
     status: TranslationStatus
     engine: str | None = None
     text: str | None = None
+    pages: list[str] | None = Field(
+        default=None, description="The translation page by page; `text` is them joined"
+    )
+    flags: list[TranslationFlag] = []
+    note: str | None = Field(default=None, description="Why there is no translation, if not")
 
 
 class EvidenceSource(StrEnum):

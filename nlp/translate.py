@@ -1,115 +1,91 @@
-"""Translation to English with Argos Translate, from packages installed in the data directory.
+"""Translation for reading, never as a source of facts.
 
-argostranslate reads its settings from the environment when first imported and imports stanza
-(and so torch) on the way, so it is configured here and imported only once a package covers the
-language pair: a document that needs no translation never pays for it.
+Each page is cut into paragraphs and sentences; names, numbers, dates and identifiers are masked
+(`protect`), the sentences of the whole document go through Argos Translate, and each comes back
+only if its placeholders did. Page and paragraph structure is kept so that a reviewer reads the
+translation beside the page it renders.
 """
 
-import json
-import os
-import zipfile
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
-from pydantic import BaseModel
+from rogatory.models import Extraction, Page, Translation, TranslationFlag, TranslationStatus
+from rogatory.nlp.packages import find_route, installed_packages, load_argos
+from rogatory.nlp.protect import Paragraph, paragraphs, protected_spans
 
-from rogatory.models import Extraction, Page, Translation, TranslationStatus
-
-
-class PackageInfo(BaseModel):
-    from_code: str
-    to_code: str
-    package_version: str
-    path: Path
-
-    @property
-    def engine(self) -> str:
-        return f"argos:{self.from_code}-{self.to_code}@{self.package_version}"
-
-
-def installed_packages(packages_dir: Path) -> list[PackageInfo]:
-    """Packages as argostranslate lays them out: one directory each with a metadata.json."""
-    found = []
-    for metadata in sorted(packages_dir.glob("*/metadata.json")):
-        try:
-            data = json.loads(metadata.read_text(encoding="utf-8"))
-            found.append(PackageInfo(**data, path=metadata.parent))
-        except (ValueError, TypeError):
-            continue
-    return found
-
-
-class PackageRejected(ValueError):
-    """An .argosmodel file that is not a well-formed package, or would write outside its folder."""
-
-
-def check_package(path: Path) -> str:
-    """The package's folder name, after checking that every entry of the zip stays inside that
-    one folder: a crafted archive must not write anywhere else on an air-gapped server."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise PackageRejected(f"{path.name} is not a zip archive: {error}") from error
-    tops = {name.split("/", 1)[0] for name in names}
-    if len(tops) != 1:
-        raise PackageRejected(f"{path.name} must hold exactly one package folder")
-    top = tops.pop()
-    for name in names:
-        parts = name.replace("\\", "/").split("/")
-        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-            raise PackageRejected(f"{path.name}: entry {name!r} would escape the package folder")
-    if f"{top}/metadata.json" not in names:
-        raise PackageRejected(f"{path.name} has no {top}/metadata.json")
-    return top
-
-
-def install_package(path: Path, packages_dir: Path) -> PackageInfo:
-    """Install an .argosmodel file with argostranslate's own installer, after `check_package`."""
-    folder = check_package(path)
-    packages_dir.mkdir(parents=True, exist_ok=True)
-    load_argos(packages_dir).package.install_from_path(path)
-    return next(p for p in installed_packages(packages_dir) if p.path.name == folder)
+# Translates a batch of masked sentences, in order.
+Translator = Callable[[list[str]], list[str]]
 
 
 def translate_pages(
-    pages: list[Page], source: str | None, extraction: Extraction, target: str, packages_dir: Path
+    pages: list[Page],
+    source: str | None,
+    extraction: Extraction,
+    target: str,
+    packages_dir: Path,
+    max_chars: int = 200_000,
 ) -> Translation:
-    """The document's translation, page by page, to read beside the pages it renders."""
-    return translate_text("\n\n".join(page.text for page in pages), source, target, packages_dir)
-
-
-def translate_text(text: str, source: str | None, target: str, packages_dir: Path) -> Translation:
     if source == target:
         return Translation(target=target, status=TranslationStatus.NOT_NEEDED)
-    package = next(
-        (
-            p
-            for p in installed_packages(packages_dir)
-            if p.from_code == source and p.to_code == target
-        ),
-        None,
+    unavailable = Translation(target=target, status=TranslationStatus.UNAVAILABLE)
+    if source is None:
+        return unavailable.model_copy(update={"note": "the language was not detected"})
+    route = find_route(installed_packages(packages_dir), source, target)
+    if route is None:
+        note = f"no installed translation package takes {source} to {target}"
+        return unavailable.model_copy(update={"note": note})
+    length = sum(len(page.text) for page in pages)
+    if length > max_chars:
+        note = f"{length} characters: longer than the {max_chars} translated by machine"
+        return unavailable.model_copy(update={"note": note})
+    argos = load_argos(packages_dir).translate.get_translation_from_codes(source, target)
+    translation = translate_protected(
+        pages, source, extraction, lambda batch: [argos.translate(text) for text in batch]
     )
-    if source is None or package is None:
-        return Translation(target=target, status=TranslationStatus.UNAVAILABLE)
-    translation = load_argos(packages_dir).translate.get_translation_from_codes(source, target)
+    engine = "+".join(package.engine for package in route)
+    return translation.model_copy(update={"target": target, "engine": engine})
+
+
+def translate_protected(
+    pages: list[Page], source: str, extraction: Extraction, translator: Translator
+) -> Translation:
+    """The pages translated sentence by sentence with their values masked; a sentence whose
+    translation fails a check stays in the original and is flagged."""
+    laid_out = [paragraphs(page, protected_spans(page, extraction)) for page in pages]
+    todo = [
+        segment
+        for page_paragraphs in laid_out
+        for paragraph in page_paragraphs
+        for segment in paragraph.segments
+        if segment.translatable
+    ]
+    translated = dict(zip((id(s) for s in todo), translator([s.masked for s in todo]), strict=True))
+    flags: list[TranslationFlag] = []
+    texts = [_page_text(page_paragraphs, translated, flags) for page_paragraphs in laid_out]
     return Translation(
-        target=target,
-        status=TranslationStatus.TRANSLATED,
-        engine=package.engine,
-        text=translation.translate(text),
+        status=TranslationStatus.TRANSLATED, text="\n\n".join(texts), pages=texts, flags=flags
     )
 
 
-@lru_cache(maxsize=1)
-def load_argos(packages_dir: Path) -> ModuleType:
-    os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
-    # MiniSBD sentence splitting runs offline when the package carries its ONNX model.
-    os.environ.setdefault("ARGOS_CHUNK_TYPE", "MINISBD")
-    os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
-    for xdg in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ.setdefault(xdg, str(packages_dir.parent / "xdg" / xdg.lower()))
-    import argostranslate.translate
-
-    return argostranslate
+def _page_text(
+    page_paragraphs: list[Paragraph], translated: dict[int, str], flags: list[TranslationFlag]
+) -> str:
+    rendered = []
+    for paragraph in page_paragraphs:
+        sentences = []
+        for segment in paragraph.segments:
+            if id(segment) not in translated:
+                sentences.append(segment.text)
+                continue
+            problem = segment.problem(translated[id(segment)])
+            if problem is None:
+                sentences.append(segment.restore(translated[id(segment)]))
+                continue
+            flags.append(
+                TranslationFlag(
+                    page=segment.page, start=segment.start, end=segment.end, reason=problem
+                )
+            )
+            sentences.append(segment.text)
+        rendered.append(" ".join(sentences))
+    return "\n\n".join(rendered)

@@ -107,7 +107,7 @@ def show(
 @models_app.command("list")
 def models_list() -> None:
     """The installed translation packages."""
-    from rogatory.nlp.translate import installed_packages
+    from rogatory.nlp.packages import installed_packages
 
     table = Table("from", "to", "engine", "folder")
     for package in installed_packages(get_settings().translation_packages_dir):
@@ -117,18 +117,40 @@ def models_list() -> None:
 
 @models_app.command("install")
 def models_install(
-    files: Annotated[list[Path], typer.Argument(help=".argosmodel files")],
+    files: Annotated[
+        list[str], typer.Argument(help=".argosmodel files, or with --from-index: FROM TO codes")
+    ],
+    from_index: Annotated[
+        bool,
+        typer.Option(
+            "--from-index",
+            help="Download FROM TO from the Argos package index (needs a network; never implied)",
+        ),
+    ] = False,
 ) -> None:
-    """Install translation packages from files (air-gapped install; nothing is downloaded)."""
-    from rogatory.nlp.translate import PackageRejected, install_package
+    """Install translation packages from files (air-gapped), or from the Argos index on request."""
+    from rogatory.nlp.packages import (
+        IndexUnavailable,
+        PackageRejected,
+        install_from_index,
+        install_package,
+    )
 
-    for file in files:
-        _require_readable(file)
-        try:
-            package = install_package(file, get_settings().translation_packages_dir)
-        except PackageRejected as error:
-            err.print(f"rogatory: {error}", markup=False, highlight=False)
-            raise typer.Exit(code=2) from error
+    packages_dir = get_settings().translation_packages_dir
+    try:
+        if from_index:
+            if len(files) != 2:
+                err.print("rogatory: --from-index takes two language codes, e.g. es en")
+                raise typer.Exit(code=2)
+            installed = [install_from_index(files[0], files[1], packages_dir)]
+        else:
+            for file in files:
+                _require_readable(Path(file))
+            installed = [install_package(Path(file), packages_dir) for file in files]
+    except (PackageRejected, IndexUnavailable) as error:
+        err.print(f"rogatory: {error}", markup=False, highlight=False)
+        raise typer.Exit(code=2) from error
+    for package in installed:
         err.print(f"installed {package.engine}", markup=False, highlight=False)
 
 

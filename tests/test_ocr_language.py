@@ -5,10 +5,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rogatory.models import TranslationStatus
 from rogatory.nlp.language import detect_language
 from rogatory.nlp.ocr import estimate_skew, ocr_image
-from rogatory.nlp.translate import translate_text
 
 from conftest import SPANISH_LETTER, render_page
 
@@ -55,17 +53,6 @@ def test_language_is_detected_deterministically(text: str, code: str) -> None:
 
 def test_too_little_text_has_no_language() -> None:
     assert detect_language("12/2025 — 3").code is None
-
-
-def test_translation_is_unavailable_without_a_package(tmp_path: Path) -> None:
-    result = translate_text("Solicitud de asistencia", "es", "en", tmp_path / "argos")
-    assert result.status == TranslationStatus.UNAVAILABLE
-    assert result.text is None
-
-
-def test_english_needs_no_translation(tmp_path: Path) -> None:
-    result = translate_text("Letter of request", "en", "en", tmp_path)
-    assert result.status == TranslationStatus.NOT_NEEDED
 
 
 @pytest.mark.parametrize("turned", [90, 180])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rogatory.nlp.translate import PackageRejected, check_package
+from rogatory.nlp.packages import PackageRejected, check_package
 
 from conftest import REPO, SAMPLES
 
@@ -18,22 +18,36 @@ pytestmark = pytest.mark.slow
 CHILD = """
 import json, sys
 from pathlib import Path
-from rogatory.nlp.translate import installed_packages, load_argos, translate_text
+from rogatory.models import Extraction, Page
+from rogatory.nlp.packages import installed_packages, load_argos
+from rogatory.nlp.translate import translate_pages
 
 packages_dir = Path(sys.argv[1])
 argos = load_argos(packages_dir)
 for package in sys.argv[2:]:
     argos.package.install_from_path(Path(package))
+page = Page(number=1, source="ocr", text=sys.stdin.read())
 result = {
     "installed": sorted(f"{p.from_code}-{p.to_code}" for p in installed_packages(packages_dir)),
-    "es": translate_text(
-        "Se solicita la detención provisional de ⟦1⟧ con fines de extradición.",
-        "es", "en", packages_dir,
-    ).model_dump(mode="json"),
-    "it": translate_text("Si chiede l'audizione del testimone.", "it", "en", packages_dir).status,
+    "es": translate_pages([page], "es", Extraction(), "en", packages_dir).model_dump(mode="json"),
+    "it": translate_pages([page], "it", Extraction(), "en", packages_dir).status,
 }
 print(json.dumps(result))
 """
+# Held-out wording (samples/translation/heldout/es.tsv) with real values in place of placeholders.
+LETTER = (
+    "Se solicita la detención provisional de D. Juan Blanco García con fines de extradición.\n\n"
+    "El 10 de abril de 2025 se transfirieron 7.086.905 € a la cuenta "
+    "ES91 2100 0418 4502 0005 1332.\n"
+    "Los documentos deben remitirse a la Fiscalía de Madrid antes del 15 de marzo de 2026."
+)
+VALUES = [
+    "D. Juan Blanco García",
+    "10 de abril de 2025",
+    "7.086.905",
+    "ES91 2100 0418 4502 0005 1332",
+    "15 de marzo de 2026",
+]
 
 
 def test_demo_packages_install_from_files_and_translate_offline(tmp_path: Path) -> None:
@@ -42,6 +56,7 @@ def test_demo_packages_install_from_files_and_translate_offline(tmp_path: Path) 
     offline = ["unshare", "--map-root-user", "--net"]
     done = subprocess.run(
         [*offline, sys.executable, "-c", CHILD, str(tmp_path / "argos"), *packages],
+        input=LETTER,
         capture_output=True,
         text=True,
         timeout=600,
@@ -49,10 +64,18 @@ def test_demo_packages_install_from_files_and_translate_offline(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["installed"] == ["de-en", "es-en", "fr-en"]
-    assert result["es"]["status"] == "translated"
-    assert result["es"]["engine"] == "argos:es-en@1.0"
-    assert "⟦1⟧" in result["es"]["text"]
-    assert "extradition" in result["es"]["text"].lower()
+    spanish = result["es"]
+    assert spanish["status"] == "translated"
+    assert spanish["engine"] == "argos:es-en@1.0"
+    assert "extradition" in spanish["text"].lower()
+    assert len(spanish["pages"]) == 1 and spanish["pages"][0].count("\n\n") == 1
+    # Every value is in the English exactly as written, whether its sentence was translated or
+    # (flagged) kept in the original.
+    for value in VALUES:
+        assert value in spanish["text"]
+    flagged = [LETTER[f["start"] : f["end"]] for f in spanish["flags"]]
+    assert all(sentence in spanish["text"] for sentence in flagged)
+    assert len(flagged) < 3
     assert result["it"] == "unavailable"
 
 
