@@ -33,7 +33,9 @@ $(VENV)/.installed: pyproject.toml
 	@$(PIP) -e '.[dev]' $(QUIET)
 	@touch $@
 
+# The demo translation packages are installed from their files (samples/models), never downloaded.
 demo: setup
+	@$(BIN)/rogatory models install samples/models/*.argosmodel
 	@$(BIN)/rogatory ingest $(SAMPLES)
 
 test: setup postgres

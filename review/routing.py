@@ -151,6 +151,9 @@ def _findings(record: Record, flags: Flags, today: date) -> Iterator[tuple[Flag,
     translation = record.translation
     if translation and translation.status in MISSING_TRANSLATION:
         yield flags.translation_missing, f"translation {translation.status.value}"
+    elif translation and translation.flags:
+        count = len(translation.flags)
+        yield flags.translation_missing, f"{count} sentence{'s' * (count > 1)} left untranslated"
 
 
 def _low_ocr_confidence(pages: Sequence[Page], below: float) -> str | None:

@@ -19,6 +19,7 @@ from rogatory.models import (
     ReviewStatus,
     StageError,
     Translation,
+    TranslationFlag,
     TranslationStatus,
     record_id,
 )
@@ -183,6 +184,21 @@ def test_missing_translation(
     rules: RoutingRules, make_record: MakeRecord, status: TranslationStatus, reasons: list[str]
 ) -> None:
     assert route(make_record(translation=status), rules, TODAY).reasons == reasons
+
+
+def test_sentences_left_untranslated_need_a_reader(
+    rules: RoutingRules, make_record: MakeRecord
+) -> None:
+    record = make_record()
+    flag = TranslationFlag(page=1, start=0, end=9, reason="a protected value did not come back")
+    assert record.translation is not None
+    for count, reason in (
+        (1, "1 sentence left untranslated"),
+        (3, "3 sentences left untranslated"),
+    ):
+        translation = record.translation.model_copy(update={"flags": [flag] * count})
+        flagged = record.model_copy(update={"translation": translation})
+        assert route(flagged, rules, TODAY).reasons == [reason]
 
 
 def test_stage_errors_give_status_error_with_their_messages(

@@ -112,3 +112,29 @@ def test_models_install_and_list_from_the_command_line(tmp_path: Path) -> None:
     listed = subprocess.run([cli, "models", "list"], capture_output=True, text=True, env=env)
     assert "argos:fr-en@1.0" in listed.stdout
     assert (tmp_path / "models" / "argos" / "translate-fr_en-1_0" / "metadata.json").exists()
+
+
+def test_install_from_the_index_needs_a_network_and_says_so(tmp_path: Path) -> None:
+    cli = str(REPO / ".venv" / "bin" / "rogatory")
+    env = {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [
+            "unshare",
+            "--map-root-user",
+            "--net",
+            cli,
+            "models",
+            "install",
+            "--from-index",
+            "es",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 2
+    assert "cannot reach the Argos package index" in done.stderr
+    assert "install it from the file" in done.stderr
+    assert not list((tmp_path / "models" / "argos").glob("*/metadata.json"))
