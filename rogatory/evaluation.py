@@ -41,7 +41,7 @@ LIST_KEYS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
     "offences": lambda f: (f["category"],),
     "measures": lambda f: (f["type"],),
     "legal_basis": lambda f: (f["instrument"],),
-    "parties": lambda f: (_text(f["name"]), f["role"]),
+    "parties": lambda f: (_name(f["name"]), f["role"]),
     "identifiers": lambda f: (f["kind"], f["value"]),
     "amounts": lambda f: (round(float(f["value"]), 2), f["currency"]),
 }
@@ -107,6 +107,12 @@ def _text(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+def _name(value: str) -> str:
+    """A name's words in any order and without punctuation: "HUBER, Maximilian Georg" is
+    "Maximilian Georg Huber", and "Ltd." at the end of a sentence is "Ltd"."""
+    return " ".join(sorted(re.findall(r"\w+", value.casefold())))
+
+
 def _scalar(value: Any) -> Any:
     return _text(value) if isinstance(value, str) else value
 
@@ -130,8 +136,8 @@ def list_counts(predicted: dict[str, Any], gold: dict[str, Any]) -> dict[str, Co
         items = [f for f in predicted[name] if f.get("kind") != "case_reference"]
         counts[name] = _set_counts({key(f) for f in items}, {key(f) for f in gold[name]})
     counts[PARTY_NAMES] = _set_counts(
-        {_text(p["name"]) for p in predicted["parties"]},
-        {_text(p["name"]) for p in gold["parties"]},
+        {_name(p["name"]) for p in predicted["parties"]},
+        {_name(p["name"]) for p in gold["parties"]},
     )
     found, wanted = predicted["references"], gold["references"]
     matched = sum(any(_same_reference(p, g) for p in found) for g in wanted)

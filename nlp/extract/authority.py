@@ -2,14 +2,12 @@
 
 import re
 from collections.abc import Sequence
-from functools import cache
 
 from rogatory.models import Evidence
 
-from .lexicon import load_lexicon
+from .lexicon import authority_regex
 from .pipeline import Analysed
 from .states import letterhead_end
-from .text import fold
 
 _EXTRACTOR = "rules:authority@1"
 # Letterhead lines put several things on one line: "TRIBUNAL JUDICIAIRE DE LYON - CABINET DE …".
@@ -17,11 +15,7 @@ _SEGMENT_BREAK = re.compile(r"\s+[-–|]\s+|\s{2,}|,\s*")
 _TRAILING = re.compile(r"[\s,;:.]*(?:\([^)]*\))?[\s,;:.]*$")
 _LEADING = re.compile(r"^[\s:.\-–]*")
 _MIN_LETTERS = 4
-
-
-@cache
-def _heads(language: str) -> tuple[str, ...]:
-    return tuple(fold(h).lower() for h in load_lexicon(language).authority_heads)
+_MAX_WRAPPED_WORDS = 3
 
 
 def requesting_authority(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence] | None:
@@ -32,7 +26,19 @@ def _labelled(pages: Sequence[Analysed]) -> tuple[str, Evidence] | None:
     for page in pages:
         for cue in page.spans("cue:authority_label"):
             start = page.text.offsets[cue.end_char - 1] + 1
-            _, line_end = page.text.line(page.text.line_index(start))
+            line = page.text.line_index(start)
+            line_end = page.text.line(line)[1]
+            if not _LEADING.sub("", page.text.original[start:line_end]).strip():
+                # "SECTION A - Autorità di emissione" with the authority on the line below,
+                # unless that line is a labelled field of its own.
+                line += 1
+                if line >= page.text.line_count:
+                    continue
+                start, line_end = page.text.line(line)
+                if ":" in page.text.original[start:line_end]:
+                    continue
+            elif page.text.wraps(line):
+                line_end = _wrapped_field(page, line)
             found = _value(page, start, line_end, 0.85)
             if found:
                 return found
@@ -43,7 +49,7 @@ def _letterhead(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence
     if not pages:
         return None
     page = pages[0]
-    heads = _heads(language)
+    heads = authority_regex(language)
     limit = letterhead_end(page)
     for index in range(page.text.line_count):
         position, line_end = page.text.line(index)
@@ -51,12 +57,39 @@ def _letterhead(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence
             break
         for brk in [*_SEGMENT_BREAK.finditer(page.text.original, position, line_end), None]:
             end = brk.start() if brk else line_end
-            segment = page.text.folded_original[position:end].lower()
-            found = _value(page, position, end, 0.7) if any(h in segment for h in heads) else None
+            segment = page.text.folded_original[position:end]
+            found = None
+            if heads.search(segment):
+                found = _value(page, position, _continued(page, end, brk is None), 0.7)
             if found:
                 return found
             position = brk.end() if brk else line_end
     return None
+
+
+def _wrapped_field(page: Analysed, line: int) -> int:
+    """End of a form field value wrapped onto a short next line without a label of its own
+    ("Autoridad de emisión: Fiscalía …, Sección de Delitos" / "Informáticos")."""
+    end = page.text.line(line)[1]
+    if line + 1 >= page.text.line_count:
+        return end
+    start, next_end = page.text.line(line + 1)
+    below = page.text.original[start:next_end].strip()
+    plain = not any(ch == ":" or ch.isdigit() for ch in below)
+    if below and plain and len(below.split()) <= _MAX_WRAPPED_WORDS:
+        return next_end
+    return end
+
+
+def _continued(page: Analysed, end: int, at_line_end: bool) -> int:
+    """A letterhead authority goes on to the next line when that line begins in lower case
+    ("PROCURA DELLA REPUBBLICA" / "presso il Tribunale di Torino")."""
+    line = page.text.line_index(end)
+    if not at_line_end or line + 1 >= page.text.line_count:
+        return end
+    start, next_end = page.text.line(line + 1)
+    below = page.text.original[start:next_end].strip()
+    return next_end if below[:1].islower() else end
 
 
 def _value(page: Analysed, start: int, end: int, confidence: float) -> tuple[str, Evidence] | None:

@@ -67,9 +67,20 @@ class LexiconMatcher:
         return doc
 
 
+# Between equally long phrases of a layer, the earlier category wins: "SVIZZERA" is the state,
+# not the feminine demonym.
+_PRECEDENCE = ("state", "city", "demonym")
+
+
+def _precedence(span: Span) -> int:
+    category = label_category(span.label_)
+    return _PRECEDENCE.index(category) if category in _PRECEDENCE else len(_PRECEDENCE)
+
+
 def _longest_per_layer(spans: Iterable[Span]) -> list[Span]:
     layers: dict[str, list[Span]] = defaultdict(list)
-    for span in spans:
+    # filter_spans keeps the first of equally long spans (its sort is stable).
+    for span in sorted(spans, key=_precedence):
         layers[LAYERS.get(label_category(span.label_), span.label_)].append(span)
     kept = [span for group in layers.values() for span in filter_spans(group)]
     return sorted(kept, key=lambda span: (span.start, span.end))

@@ -69,6 +69,14 @@ def load_lexicon(language: str) -> Lexicon:
     return Lexicon.model_validate(data)
 
 
+@cache
+def authority_regex(language: str) -> re.Pattern[str]:
+    """Words that make a name an authority ("Juzgado", "Amtsgericht"), matched on folded text as
+    whole words so that "court" is not found in "Harcourt Square"; compounds are written as
+    expressions in the lexicon."""
+    return re.compile(alternation(load_lexicon(language).authority_heads), re.IGNORECASE)
+
+
 def _read(name: str) -> dict[str, Any]:
     with (LEXICON_DIR / f"{name}.yaml").open(encoding="utf-8") as handle:
         loaded = yaml.safe_load(handle) or {}

@@ -6,6 +6,7 @@ page. Judges and prosecutors carry no role word, so they are not parties.
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from rogatory.models import Party, PartyKind, PartyRole
 
 from .components import NEGATED, SPANS, label_category
-from .lexicon import load_lexicon
+from .lexicon import authority_regex, load_lexicon
 from .pipeline import Analysed
 
 _EXTRACTOR = "rules:parties@1"
@@ -29,6 +30,9 @@ _MAX_NAME_TOKENS = 10
 _MIN_PERSON_WORDS = 2
 _LINKS = {":", ",", "(", ")", "-"}
 _NOT_NAME_LABELS = ("state:", "demonym:", "city:")
+# What a heading may hold besides its role word: numbering, punctuation.
+_HEADING_REST = re.compile(r"[\W\d_]*")
+_LIST_ITEM = re.compile(r"\s*(?:\(?[a-z0-9]{1,2}[.)]|[-–•*])\s+")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class _Words:
     particles: frozenset[str]
     suffixes: frozenset[str]
     organisation_heads: frozenset[str]
-    authorities: frozenset[str]
+    authorities: re.Pattern[str]
 
 
 @cache
@@ -50,7 +54,7 @@ def _words(language: str) -> _Words:
         particles=lex.folded_set(lex.name_particles),
         suffixes=frozenset(s.rstrip(".") for s in lex.folded_set(lex.company_suffixes)),
         organisation_heads=lex.folded_set(lex.organisation_heads),
-        authorities=lex.folded_set(lex.authority_heads),
+        authorities=authority_regex(language),
     )
 
 
@@ -67,6 +71,10 @@ def parties(pages: Sequence[Analysed], language: str) -> list[Party]:
             if name:
                 role = PartyRole(cue.label_.split(":", 1)[1])
                 _keep(found, reader.party(name, role, organisation, 0.7))
+        for cue in page.spans("role:"):
+            for name in reader.listed_under(cue):
+                role = PartyRole(cue.label_.split(":", 1)[1])
+                _keep(found, reader.party(name, role, False, 0.6))
         for name in reader.companies():
             _keep(found, reader.party(name, PartyRole.OTHER, True, 0.5))
     return list(found.values())
@@ -91,6 +99,14 @@ class _NameReader:
             for key in (SPANS, NEGATED)
             for span in self.doc.spans[key]
             if not span.label_.startswith(_NOT_NAME_LABELS)
+            for i in range(span.start, span.end)
+        }
+        # "Persona perjudicada: la mercantil Textil Montseny, S.A.": a role word reads on past
+        # the organisation word to the name.
+        self.organisation_words = {
+            i
+            for span in self.doc.spans[SPANS]
+            if label_category(span.label_) == "organisation"
             for i in range(span.start, span.end)
         }
 
@@ -122,6 +138,9 @@ class _NameReader:
             return token.lower_ in self.words.particles and nxt is not None and self._is_suffix(nxt)
         if self.is_word(token) or token.text == "&":
             return True
+        if token.text == "-" and previous is not None and nxt is not None:
+            # "Okafor-Reid", "Jean-Marc": a hyphen inside a word, which spaCy splits off.
+            return not previous.whitespace_ and not token.whitespace_ and self.is_word(nxt)
         if token.lower_ in self.words.skip and token.text[:1].isupper() and j > 0:
             # "SCI Les Aravis": a capitalised article inside a name, never at its start.
             return self.is_word(self.doc[j - 1]) and nxt is not None and self.is_word(nxt)
@@ -141,16 +160,34 @@ class _NameReader:
     def _starts_run(self, j: int) -> bool:
         return j == 0 or not (self._joinable(j - 1) and self._linked(j))
 
-    def read(self, start: int) -> tuple[int, int] | None:
-        doc = self.doc
-        end = start + 1
+    def _run_end(self, start: int, end: int) -> int:
         while (
-            end < len(doc)
+            end < len(self.doc)
             and end - start < _MAX_NAME_TOKENS
             and self._joinable(end)
             and self._linked(end)
         ):
             end += 1
+        return end
+
+    def _surname_first(self, start: int, end: int) -> bool:
+        """A surname in capitals, a comma, then the given names: "HUBER, Maximilian Georg"."""
+        doc = self.doc
+        return (
+            end == start + 1
+            and end + 1 < len(doc)
+            and doc[start].text.isupper()
+            and doc[end].text == ","
+            and self.is_word(doc[end + 1])
+            and not doc[end + 1].text.isupper()
+            and self._linked(end + 1)
+        )
+
+    def read(self, start: int) -> tuple[int, int] | None:
+        doc = self.doc
+        end = self._run_end(start, start + 1)
+        if self._surname_first(start, end):
+            end = self._run_end(start, end + 2)
         while end > start and not self.is_word(doc[end - 1]):
             end -= 1
         suffix_dot = end < len(doc) and doc[end].text == "." and self._is_suffix(doc[end - 1])
@@ -161,7 +198,7 @@ class _NameReader:
     def _valid(self, start: int, end: int) -> bool:
         tokens = self.doc[start:end]
         # Courts and prosecution offices are the authorities of the case, never its parties.
-        if any(head in tokens.text.lower() for head in self.words.authorities):
+        if self.words.authorities.search(tokens.text):
             return False
         if self._organisation(tokens):
             return True
@@ -182,6 +219,8 @@ class _NameReader:
         skipped = 0
         for j in range(index, min(index + _FORWARD_REACH, len(self.doc))):
             token = self.doc[j]
+            if j in self.organisation_words and j != index:
+                continue
             if j in self.blocked:
                 return None
             if self.is_word(token):
@@ -196,17 +235,19 @@ class _NameReader:
         return None
 
     def backward(self, index: int) -> tuple[int, int] | None:
+        """The first name of the clause that a role word closes: in "Frau Helga Brandstetter,
+        Geschäftsführerin der Solaris Projekt GmbH, als Zeugin" the witness is Helga
+        Brandstetter, the company is only her apposition."""
+        found = None
         for j in range(index - 1, max(-1, index - _BACKWARD_REACH), -1):
             token = self.doc[j]
             if j in self.blocked or token.text == ";" or self._sentence_end(j):
-                return None
+                break
             if not self._linked(j + 1):  # a heading or form field above is another matter
-                return None
+                break
             if self.is_word(token) and self._starts_run(j):
-                name = self.read(j)
-                if name:
-                    return name
-        return None
+                found = self.read(j) or found
+        return found
 
     def _sentence_end(self, j: int) -> bool:
         if self.doc[j].text != ".":
@@ -218,6 +259,39 @@ class _NameReader:
             or before.lower_ in self.words.honorifics
         )
         return not abbreviation
+
+    def listed_under(self, cue: Span) -> list[tuple[int, int]]:
+        """The names opening the list items below a heading that is only a role word
+        ("2. PERSONS UNDER INVESTIGATION" / "(a) Graham WHITCOMBE, …" / "(b) Apex … Ltd")."""
+        text = self.page.text
+        cue_start = text.offsets[cue.start_char]
+        cue_end = text.offsets[cue.end_char - 1] + 1
+        line = text.line_index(cue_start)
+        start, end = text.line(line)
+        rest = text.original[start:cue_start] + text.original[cue_end:end]
+        if not _HEADING_REST.fullmatch(rest):
+            return []
+        names = []
+        for below in range(line + 1, text.line_count):
+            start, end = text.line(below)
+            content = text.original[start:end]
+            item = _LIST_ITEM.match(content)
+            if item is None:
+                if content.strip() and content[:1].isspace():
+                    continue  # an item's continuation line
+                break
+            token = self._token_at(start + item.end())
+            name = self.forward(token) if token is not None else None
+            if name:
+                names.append(name)
+        return names
+
+    def _token_at(self, original_pos: int) -> int | None:
+        position = bisect_left(self.page.text.offsets, original_pos)
+        if position >= len(self.doc.text):
+            return None
+        span = self.doc.char_span(position, position + 1, alignment_mode="expand")
+        return span.start if span is not None else None
 
     def companies(self) -> list[tuple[int, int]]:
         """Names ending in a legal form ("NordSolar Invest GmbH"), wherever they stand."""

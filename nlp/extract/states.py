@@ -87,9 +87,18 @@ def _letterhead(pages: Sequence[Analysed], excluded: str | None) -> StateFinding
     # UNITED STATES OF AMERICA - ROME".
     for span in sorted(_places(page), key=lambda s: s.start):
         code = span.label_.split(":", 1)[1]
-        if page.text.offsets[span.start_char] < limit and code != excluded:
+        before_limit = page.text.offsets[span.start_char] < limit
+        if before_limit and code != excluded and not _inside_a_name(span):
             return _finding(page, span, 0.7)
     return None
+
+
+def _inside_a_name(span: Span) -> bool:
+    """A state name read as the end of a longer proper name: "102 Petty France, London"."""
+    if span.start == 0 or span.end - span.start > 1:
+        return False
+    before = span.doc[span.start - 1]
+    return before.text.istitle() and before.is_alpha and bool(before.whitespace_)
 
 
 def _first_other(pages: Sequence[Analysed], excluded: str | None) -> StateFinding | None:
