@@ -1,18 +1,20 @@
-"""The review queue over HTTP (OpenAPI docs at /docs): the same operations as `rogatory queue`.
+"""The review queue over HTTP (OpenAPI schema at /api/openapi.json): the same operations as
+`rogatory queue`, for scripts and other systems.
 
-Who acts comes from the `X-Reviewer` header, which the authority's authenticating proxy sets;
-this service does not authenticate people itself.
+Callers sign in with `POST /session` (username and password) and send the token they get as
+`Authorization: Bearer <token>`; the token lasts as long as a browser session and acts with its
+user's role. Who acts is always the signed-in user, never a name the caller supplies.
 """
 
 import io
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rogatory.models import Record, ReviewStatus
 
@@ -21,15 +23,27 @@ from .claims import NotClaimed, QueueError, UnknownRecord
 from .decisions import InvalidCorrection
 from .entries import AuditEntry, Correction, QueueEntry
 from .routing import load_rules
-from .store import Store
+from .search import Results, SearchQuery
+from .users import Permission, SignedIn
+from .web.workspace import Workspace
 
-Reviewer = Annotated[str, Header(alias="X-Reviewer", min_length=1)]
 # Longer than a working day would keep items locked after a reviewer went home.
 MAX_LEASE_SECONDS = 12 * 3600
+bearer = HTTPBearer(auto_error=False)
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Credentials(Body):
+    username: str
+    password: str
+
+
+class Token(BaseModel):
+    token: str
+    expires_at: datetime
 
 
 class ClaimNext(Body):
@@ -69,17 +83,59 @@ STATUS_CODES: list[tuple[type[QueueError], int]] = [
 ]
 
 
-def create_app(store: Store, rules_path: Path | None = None) -> FastAPI:
-    """The API over `store`; `rules_path` names the routing rules that re-routing applies."""
-    app = FastAPI(title="Rogatory review queue", description=__doc__)
+def create_app(space: Workspace) -> FastAPI:
+    """The API over the workspace's store; the web app mounts it at /api."""
+    app = FastAPI(title="Rogatory review queue", description=__doc__, docs_url=None, redoc_url=None)
+    store = space.store
+
+    def caller(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> SignedIn:
+        found = (
+            space.accounts.session(credentials.credentials, space.clock()) if credentials else None
+        )
+        if found is None:
+            raise HTTPException(401, "sign in: POST /session", {"WWW-Authenticate": "Bearer"})
+        return found
+
+    def allowed(permission: Permission) -> Any:
+        def check(who: Annotated[SignedIn, Depends(caller)]) -> str:
+            if not who.user.can(permission):
+                raise HTTPException(403, f"a {who.user.role.value} may not {permission.value}")
+            return who.user.username
+
+        return Depends(check)
+
+    Reader = Annotated[str, allowed(Permission.READ)]
+    Reviewer = Annotated[str, allowed(Permission.REVIEW)]
+    Administrator = Annotated[str, allowed(Permission.ADMINISTER)]
 
     @app.exception_handler(QueueError)
     def refused(_request: Request, error: QueueError) -> JSONResponse:
         code = next(code for kind, code in STATUS_CODES if isinstance(error, kind))
         return JSONResponse({"detail": str(error)}, status_code=code)
 
+    @app.post("/session")
+    def sign_in(body: Credentials) -> Token:
+        """A token for `Authorization: Bearer …`."""
+        opened = space.accounts.sign_in(
+            body.username, body.password, space.clock(), space.session_lifetime
+        )
+        if opened is None:
+            raise HTTPException(401, "wrong username or password")
+        secret, session = opened
+        return Token(token=secret, expires_at=session.expires_at)
+
+    @app.delete("/session", status_code=204)
+    def sign_out(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        if credentials:
+            space.accounts.sign_out(credentials.credentials)
+
     @app.get("/queue")
     def list_queue(
+        _who: Reader,
         status: ReviewStatus | None = None,
         queue: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -99,18 +155,19 @@ def create_app(store: Store, rules_path: Path | None = None) -> FastAPI:
         return Response(status_code=204) if entry is None else entry
 
     @app.post("/queue/expire")
-    def expire() -> list[str]:
+    def expire(_who: Administrator) -> list[str]:
         """Free every item whose lease has run out; their ids."""
         return store.expire_leases()
 
     @app.post("/queue/reroute")
-    def reroute() -> list[str]:
+    def reroute(_who: Administrator) -> list[str]:
         """Route every record again with the current rules; the ids whose routing changed."""
-        return store.reroute(load_rules(rules_path), datetime.now(UTC).date())
+        return store.reroute(load_rules(space.rules_path), datetime.now(UTC).date())
 
     @app.get("/records/{record_id}")
-    def get_record(record_id: str, reviewer: Reviewer) -> Record:
-        record = store.view(record_id, reviewer)
+    def get_record(record_id: str, reader: Reader) -> Record:
+        """The record; the reading is written to the audit trail."""
+        record = store.view(record_id, reader)
         if record is None:
             raise HTTPException(404, f"no record {record_id}")
         return record
@@ -143,15 +200,33 @@ def create_app(store: Store, rules_path: Path | None = None) -> FastAPI:
         return store.correct(record_id, reviewer, body.field, body.value)
 
     @app.get("/records/{record_id}/corrections")
-    def corrections(record_id: str) -> list[Correction]:
+    def corrections(record_id: str, _who: Reader) -> list[Correction]:
         return store.corrections(record_id)
 
     @app.get("/records/{record_id}/audit")
-    def record_audit(record_id: str) -> list[AuditEntry]:
+    def record_audit(record_id: str, _who: Reader) -> list[AuditEntry]:
         return store.audit(record_id)
 
+    @app.get("/search")
+    def search(
+        _who: Reader,
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Results:
+        """Full text over original and translation, facet filters and counts, person names:
+        parameters text, name, state, offence, measure, legal_basis, language, doc_type, status,
+        deadline_from, deadline_to, received_from, received_to (dates as YYYY-MM-DD)."""
+        try:
+            query = SearchQuery.from_params(request.query_params)
+        except ValidationError as error:
+            raise HTTPException(422, error.errors(include_url=False)) from None
+        return space.search.search(query, limit=limit, offset=offset)
+
     @app.get("/audit")
-    def export_audit(export: Annotated[ExportFormat, Query(alias="format")]) -> Response:
+    def export_audit(
+        _who: Reader, export: Annotated[ExportFormat, Query(alias="format")]
+    ) -> Response:
         """The whole audit trail for an oversight body, as JSON lines or CSV."""
         buffer = io.StringIO()
         writer = write_jsonl if export is ExportFormat.JSONL else write_csv

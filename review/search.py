@@ -5,7 +5,7 @@ this module only reads."""
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -64,6 +64,14 @@ class SearchQuery(BaseModel):
     deadline_to: date | None = None
     received_from: date | None = None
     received_to: date | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> "SearchQuery":
+        """The query of a URL's parameters (a search form's): empty fields are not asked for, and
+        parameters that are not part of a query (a page number) are left to the caller."""
+        return cls.model_validate(
+            {name: value for name, value in params.items() if value and name in cls.model_fields}
+        )
 
     def words(self) -> list[str]:
         """The text's words; punctuation and query syntax are never passed to the engine."""

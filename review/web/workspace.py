@@ -1,0 +1,43 @@
+"""Everything the web workspace's pages share: the store, accounts, search and read models, and
+the few settings it needs (passed in by the command line: `review` never reads settings)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from ..crossref import CrossReference
+from ..dashboard import Dashboard
+from ..search import Search
+from ..store import Clock, Store, utc_now
+from ..users import Accounts
+from .worklist import Worklist
+
+
+@dataclass
+class Workspace:
+    store: Store
+    engine: Engine
+    page_images_dir: Path
+    session_lifetime: timedelta
+    rules_path: Path | None = None
+    clock: Clock = utc_now
+    accounts: Accounts = field(init=False)
+    search: Search = field(init=False)
+    crossref: CrossReference = field(init=False)
+    dashboard: Dashboard = field(init=False)
+    worklist: Worklist = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.accounts = Accounts(self.engine)
+        self.search = Search(self.engine)
+        self.crossref = CrossReference(self.engine)
+        self.dashboard = Dashboard(self.engine)
+        self.worklist = Worklist(self.engine)
+
+
+def workspace(request: Request) -> Workspace:
+    found: Workspace = request.app.state.workspace
+    return found

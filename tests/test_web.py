@@ -1,0 +1,338 @@
+"""The web workspace over HTTP on SQLite and PostgreSQL: sign-in, roles, CSRF, the review page,
+search and exports, cross-references, the dashboard and the API's tokens."""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from typer.testing import CliRunner
+
+from rogatory.cli import app as cli
+from rogatory.models import (
+    Evidence,
+    Identifier,
+    IdentifierKind,
+    Offence,
+    OffenceFact,
+    Party,
+    PartyKind,
+    PartyRole,
+    Record,
+    Translation,
+    TranslationStatus,
+    WordBox,
+)
+from rogatory.review.database import connect
+from rogatory.review.store import Store
+from rogatory.review.users import Role
+from rogatory.review.web.app import create_web_app
+from rogatory.review.web.workspace import Workspace
+
+from conftest import MakeRecord, save
+
+PASSWORD = "correct horse battery"
+HOSTILE = '<script>alert("ocr")</script> "><img src=x onerror=alert(1)> cuenta'
+HOSTILE_NAME = '"><img src=x onerror=alert(2)>.pdf'
+
+
+def evidence(start: int, end: int, text: str = "x") -> Evidence:
+    return Evidence(text=text, page=1, start=start, end=end, extractor="test", confidence=0.8)
+
+
+@pytest.fixture
+def space(store: Store, database_url: str, tmp_path: Path) -> Iterator[Workspace]:
+    engine = connect(database_url)
+    opened = Workspace(
+        store=store,
+        engine=engine,
+        page_images_dir=tmp_path / "pages",
+        session_lifetime=timedelta(hours=1),
+    )
+    now = datetime.now(UTC)
+    for name, role in (
+        ("ana", Role.REVIEWER),
+        ("alan", Role.ANALYST),
+        ("root", Role.ADMINISTRATOR),
+    ):
+        opened.accounts.add(name, PASSWORD, role, now)
+    yield opened
+    engine.dispose()
+
+
+@pytest.fixture
+def web(space: Workspace) -> TestClient:
+    return TestClient(create_web_app(space), follow_redirects=False)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Signs the client in; the CSRF token of its session (read from a page, as a browser would)."""
+    form = client.get("/signin")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    answer = client.post(
+        "/signin",
+        data={"username": username, "password": password, "csrf": token[1], "next": "/queue"},
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/queue")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    return csrf[1]
+
+
+@pytest.fixture
+def hostile(store: Store, make_record: MakeRecord, space: Workspace) -> Record:
+    """A scanned request whose OCR text and file name carry markup, with an image and boxes."""
+    record = make_record("e", filename=HOSTILE_NAME)
+    page = record.pages[0]
+    page.text = HOSTILE
+    page.width, page.height = 400, 200
+    at = HOSTILE.index("cuenta")
+    page.words = [
+        WordBox(start=0, end=8, left=10, top=10, width=60, height=20),
+        WordBox(start=at, end=at + 6, left=100, top=50, width=70, height=20),
+    ]
+    record.translation = Translation(
+        status=TranslationStatus.TRANSLATED, engine="test", text="<b>account</b> laundering"
+    )
+    record.extraction.offences = [
+        OffenceFact(category=Offence.MONEY_LAUNDERING, evidence=evidence(at, at + 6, "cuenta"))
+    ]
+    save(store, record)
+    folder = space.page_images_dir / record.document.sha256
+    folder.mkdir(parents=True)
+    Image.new("L", (400, 200), 255).save(folder / "1.png")
+    return record
+
+
+def test_pages_need_a_sign_in_and_a_right_password(web: TestClient, hostile: Record) -> None:
+    for path in ("/queue", f"/records/{hostile.id}", "/search", "/dashboard", "/users"):
+        answer = web.get(path)
+        assert (answer.status_code, answer.headers["location"]) == (303, f"/signin?next={path}")
+    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/signin").text)
+    assert token is not None
+    wrong = web.post(
+        "/signin", data={"username": "ana", "password": "guess", "csrf": token[1], "next": "/"}
+    )
+    assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
+    forged = web.post(
+        "/signin", data={"username": "ana", "password": PASSWORD, "csrf": "forged", "next": "/"}
+    )
+    assert forged.status_code == 401
+    assert "rogatory_session" not in web.cookies
+
+
+def test_roles_decide_what_each_user_may_do(web: TestClient, hostile: Record) -> None:
+    csrf = sign_in(web, "alan")  # an analyst reads and searches, and changes nothing
+    assert web.get(f"/records/{hostile.id}").status_code == 200
+    assert web.get("/search").status_code == 200
+    refused = web.post(f"/records/{hostile.id}/claim", data={"csrf": csrf})
+    assert refused.status_code == 403
+    assert web.get("/users").status_code == 403
+
+    csrf = sign_in(web, "ana")  # a reviewer works the queue but cannot manage users
+    assert web.get("/users").status_code == 403
+    new_user = {"csrf": csrf, "username": "mallory", "password": PASSWORD, "role": "administrator"}
+    assert web.post("/users", data=new_user).status_code == 403
+
+    csrf = sign_in(web, "root")
+    assert web.post("/users", data={**new_user, "csrf": csrf, "role": "analyst"}).status_code == 303
+    assert "mallory" in web.get("/users").text
+    assert web.post("/users/mallory/remove", data={"csrf": csrf}).status_code == 303
+    assert "mallory" not in web.get("/users").text
+
+
+def test_every_form_needs_the_sessions_csrf_token(
+    web: TestClient, hostile: Record, store: Store
+) -> None:
+    sign_in(web, "ana")
+    assert web.post(f"/records/{hostile.id}/claim").status_code == 403
+    assert web.post(f"/records/{hostile.id}/claim", data={"csrf": "x" * 43}).status_code == 403
+    assert store.get(hostile.id).review.status.value == "pending"  # type: ignore[union-attr]
+    assert web.post("/signout", data={}).status_code == 403
+
+
+def test_claim_correct_decide_and_every_reading_audited(
+    web: TestClient, hostile: Record, store: Store
+) -> None:
+    csrf = sign_in(web, "ana")
+    assert web.post(f"/records/{hostile.id}/claim", data={"csrf": csrf}).status_code == 303
+    page = web.get(f"/records/{hostile.id}")
+    assert 'id="approve"' in page.text
+    fields = {"csrf": csrf, "doc_type": "mla_request", "deadline": "2026-04-30"}
+    assert web.post(f"/records/{hostile.id}/correct", data=fields).status_code == 303
+    assert [(c.field, c.corrected_value) for c in store.corrections(hostile.id)] == [
+        ("deadline", "2026-04-30")
+    ]
+    bad = web.post(f"/records/{hostile.id}/correct", data={**fields, "deadline": "soon"})
+    assert bad.status_code == 422 or bad.status_code == 409
+    no_reason = web.post(f"/records/{hostile.id}/decide", data={"csrf": csrf, "decision": "return"})
+    assert no_reason.status_code == 409
+    decided = web.post(f"/records/{hostile.id}/decide", data={"csrf": csrf, "decision": "approve"})
+    assert (decided.status_code, decided.headers["location"]) == (303, "/queue")
+    trail = [(entry.actor, entry.action) for entry in store.audit(hostile.id)]
+    assert trail == [
+        ("pipeline", "process"),
+        ("ana", "claim"),
+        ("ana", "view"),
+        ("ana", "correct"),
+        ("ana", "approve"),
+    ]
+    assert "approve" in web.get(f"/records/{hostile.id}").text  # shown in the page's trail
+    assert store.audit(hostile.id)[-1].action == "view"
+
+
+def test_untrusted_text_is_rendered_inert(web: TestClient, hostile: Record) -> None:
+    sign_in(web, "alan")
+    for path in (f"/records/{hostile.id}", "/queue", "/search?text=cuenta"):
+        page = web.get(path)
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text
+        assert "<img src=x" not in page.text
+        assert "&lt;script&gt;" in page.text or "&#34;&gt;&lt;img" in page.text
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    record_page = web.get(f"/records/{hostile.id}").text
+    assert "&lt;b&gt;account&lt;/b&gt;" in record_page
+    assert '<mark title="offence: money_laundering">cuenta</mark>' in record_page
+    # The evidence word's OCR box is drawn over the page image, in the image's pixels.
+    assert '<rect class="evidence" x="100" y="50" width="70" height="20">' in record_page
+    image = web.get(f"/records/{hostile.id}/pages/1.png")
+    assert (image.status_code, image.headers["content-type"]) == (200, "image/png")
+    assert web.get(f"/records/{hostile.id}/pages/2.png").status_code == 404
+    script = web.get("/static/app.js")
+    assert script.status_code == 200 and "data-key" in script.text
+
+
+def test_search_page_facets_and_exports(
+    web: TestClient, hostile: Record, store: Store, make_record: MakeRecord
+) -> None:
+    other = make_record("f", filename="=cmd|' /C calc'!A0.pdf")
+    other.pages[0].text = "Auskunftsersuchen wegen Betrug"
+    save(store, other)
+    sign_in(web, "alan")
+    found = web.get("/search", params={"text": "laundering"})
+    assert f'href="/records/{hostile.id}"' in found.text and other.id not in found.text
+    assert 'data-facet="offence" data-value="money_laundering"' in found.text
+    by_facet = web.get("/search", params={"offence": "money_laundering"})
+    assert 'id="total">1 record' in by_facet.text
+
+    exported = web.get("/search/export.csv", params={"language": "es"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert sorted(row["record_id"] for row in rows) == sorted([hostile.id, other.id])
+    by_id = {row["record_id"]: row for row in rows}
+    assert by_id[hostile.id]["offence"] == "money_laundering"
+    assert by_id[other.id]["filename"].startswith("'=")  # no formula in a spreadsheet
+    as_json = web.get("/search/export.json", params={"text": "betrug"}).json()
+    assert [hit["record_id"] for hit in as_json] == [other.id]
+
+
+def test_cross_references_name_why_records_match(
+    web: TestClient, store: Store, make_record: MakeRecord
+) -> None:
+    def with_facts(content: str, person: str, iban: str) -> Record:
+        record = make_record(content, filename=f"{content}.pdf")
+        record.extraction.parties = [
+            Party(
+                name=person, role=PartyRole.SUSPECT, kind=PartyKind.PERSON, evidence=evidence(0, 1)
+            )
+        ]
+        record.extraction.identifiers = [
+            Identifier(kind=IdentifierKind.IBAN, value=iban, valid=True, evidence=evidence(0, 1))
+        ]
+        save(store, record)
+        return record
+
+    first = with_facts("1", "Juan Pérez García", "ES9121000418450200051332")
+    second = with_facts("2", "JUAN PEREZ GARCIA", "DE89370400440532013000")
+    third = with_facts("3", "Maria Rossi", "ES9121000418450200051332")
+    with_facts("4", "Hans Weber", "FR1420041010050500013M02606")
+    sign_in(web, "alan")
+    page = web.get(f"/records/{first.id}").text
+    links = page[page.index('id="links"') :]
+    assert f"/records/{second.id}" in links and f"/records/{third.id}" in links
+    assert "same person: JUAN PEREZ GARCIA ~ Juan Pérez García" in links
+    assert "same IBAN: ES9121000418450200051332" in links
+    assert "Hans Weber" not in links and "4.pdf" not in links
+
+
+def test_dashboard_figures(
+    web: TestClient, space: Workspace, store: Store, make_record: MakeRecord
+) -> None:
+    received = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    soon = make_record("1", received_at=received, deadline=date(2026, 3, 12), queue="eio")
+    late = make_record("2", received_at=received - timedelta(days=100), deadline=date(2026, 3, 1))
+    done = make_record("3", received_at=received - timedelta(days=3))
+    for record in (soon, late, done):
+        save(store, record)
+    store.claim(done.id, "ana", timedelta(hours=1))
+    store.approve(done.id, "ana")
+    figures = space.dashboard.figures(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    assert [(b.queue, b.by_age) for b in figures.backlog] == [
+        ("eio", [0, 1, 0, 0]),
+        ("mla", [0, 0, 0, 1]),
+    ]
+    assert [item.record_id for item in figures.due_this_week] == [soon.id]
+    assert [item.record_id for item in figures.overdue] == [late.id]
+    assert figures.decided == 1 and figures.median_days_to_decision is not None
+    assert sum(week.count for week in figures.weekly) == 2  # the 100-day-old one is older
+    sign_in(web, "alan")
+    page = web.get("/dashboard")
+    assert page.status_code == 200 and page.text.count('class="bar"') >= 2
+
+
+def test_the_api_acts_as_the_tokens_user(web: TestClient, hostile: Record, store: Store) -> None:
+    assert web.get("/api/queue").status_code == 401
+    assert web.get("/api/queue", headers={"X-Reviewer": "ana"}).status_code == 401
+    wrong = web.post("/api/session", json={"username": "ana", "password": "nope"})
+    assert wrong.status_code == 401
+
+    def token(username: str) -> dict[str, str]:
+        answer = web.post("/api/session", json={"username": username, "password": PASSWORD})
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    analyst, reviewer = token("alan"), token("ana")
+    assert [e["record_id"] for e in web.get("/api/queue", headers=analyst).json()] == [hostile.id]
+    assert web.post(f"/api/records/{hostile.id}/claim", headers=analyst, json={}).status_code == 403
+    claimed = web.post(f"/api/records/{hostile.id}/claim", headers=reviewer, json={})
+    assert claimed.json()["claimed_by"] == "ana"
+    assert web.post("/api/queue/reroute", headers=reviewer).status_code == 403
+    found = web.get("/api/search", headers=analyst, params={"text": "laundering"}).json()
+    assert [hit["record_id"] for hit in found["hits"]] == [hostile.id]
+    assert web.get(f"/api/records/{hostile.id}", headers=analyst).status_code == 200
+    assert store.audit(hostile.id)[-1].actor == "alan"
+    assert web.delete("/api/session", headers=analyst).status_code == 204
+    assert web.get("/api/queue", headers=analyst).status_code == 401
+    lines = web.get("/api/audit", params={"format": "jsonl"}, headers=reviewer).text.splitlines()
+    assert [json.loads(line)["action"] for line in lines][-2:] == ["claim", "view"]
+
+
+def test_users_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(
+        cli,
+        ["users", "add", "olga", "--role", "analyst", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.output
+    again = runner.invoke(
+        cli,
+        ["users", "add", "olga", "--role", "analyst", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert again.exit_code == 2 and "exists already" in again.output
+    short = runner.invoke(
+        cli, ["users", "add", "igor", "--role", "analyst", "--password-stdin"], input="short\n"
+    )
+    assert short.exit_code == 2
+    assert "olga" in runner.invoke(cli, ["users", "list"]).output
+    assert runner.invoke(cli, ["users", "remove", "olga"]).exit_code == 0
+    assert "olga" not in runner.invoke(cli, ["users", "list"]).output
