@@ -5,6 +5,7 @@ confidence, so every page is deskewed first. Images are handed to tesseract as f
 image, pytesseract would re-encode it as PNG on every call.
 """
 
+import hashlib
 import math
 import os
 from functools import lru_cache
@@ -132,7 +133,18 @@ def write_preview(image_path: Path, target: Path, width: int = 1240) -> None:
             )
     partial = target.with_name(f".{target.name}.partial")
     preview.save(partial, format="PNG", optimize=True)
+    # Its hash beside it, in `sha256sum -c` form, so that `rogatory verify` can tell a damaged
+    # or altered preview from the one the pipeline wrote.
+    digest = hashlib.sha256(partial.read_bytes()).hexdigest()
+    sidecar = preview_digest_path(target)
+    partial_sidecar = sidecar.with_name(f".{sidecar.name}.partial")
+    partial_sidecar.write_text(f"{digest}  {target.name}\n")
     partial.replace(target)
+    partial_sidecar.replace(sidecar)
+
+
+def preview_digest_path(preview: Path) -> Path:
+    return preview.with_name(f"{preview.name}.sha256")
 
 
 def detect_rotation(image_path: Path, timeout_s: int) -> int:

@@ -2,6 +2,7 @@
 an oversight body reading it sees exactly what happened and nothing that did not."""
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,6 +15,8 @@ from .tables import AuditRow
 
 # The actor of what the software does on its own (routing, expired leases).
 SYSTEM = "rogatory"
+# The key under which a save records the hash of the record it stored, for `rogatory verify`.
+RECORD_DIGEST = "record_sha256"
 
 Changes = dict[str, list[Any]]
 
@@ -41,6 +44,13 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> Changes:
         for name, value in after.items()
         if before.get(name) != value
     }
+
+
+def record_digest(record: dict[str, Any]) -> str:
+    """SHA-256 of a record's JSON in one canonical form (sorted keys, no spaces): the same on
+    SQLite and PostgreSQL, whose JSONB keeps neither key order nor spacing."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 CSV_COLUMNS = ["id", "record_id", "at", "actor", "action", "changes", "reason"]

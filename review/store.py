@@ -8,7 +8,7 @@ record's `review` when a record is read.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from rogatory.models import Record, Review, ReviewStatus
 
 from . import audit, claims, decisions
+from . import purge as purging
+from .custody import Custody
 from .database import WRITES, connect, lock_document
 from .entries import Arrival, AuditEntry, Correction, QueueEntry
 from .routing import RoutingRules, route
@@ -29,6 +31,8 @@ NOT_ROUTED = Review(status=ReviewStatus.ERROR, queue="intake", priority=1, reaso
 PIPELINE = "pipeline"
 # Items re-routed per transaction: few enough that their row locks are held only briefly.
 REROUTE_BATCH = 500
+# Rows fetched at a time when every record is read for verification.
+CUSTODY_BATCH = 200
 
 Clock = Callable[[], datetime]
 
@@ -62,7 +66,8 @@ class Store:
         document = record.document
         with self._writes.begin() as session:
             lock_document(session, document.sha256)
-            if session.get(DocumentRow, document.sha256) is None:
+            received = session.get(DocumentRow, document.sha256)
+            if received is None:
                 session.add(
                     DocumentRow(
                         sha256=document.sha256,
@@ -76,6 +81,11 @@ class Store:
                 # Without relationship() the unit of work does not order inserts by foreign
                 # key, so each parent is flushed before its children are added.
                 session.flush()
+            elif not received.original_path:
+                # Purged, and now received again: a new first arrival.
+                received.filename = document.filename
+                received.first_received_at = document.received_at
+                received.original_path = original_path
             session.add(
                 ArrivalRow(
                     sha256=document.sha256,
@@ -87,7 +97,9 @@ class Store:
             if row is None:
                 row = RecordRow(id=record.id, sha256=document.sha256, created_at=now)
                 session.add(row)
+            digests = [None if row.record is None else audit.record_digest(row.record)]
             row.record = record.model_dump(mode="json")
+            digests.append(audit.record_digest(row.record))
             row.pipeline_version = record.pipeline.version if record.pipeline else None
             row.updated_at = now
             session.flush()
@@ -96,6 +108,8 @@ class Store:
                 item = QueueItemRow(record_id=record.id)
                 session.add(item)
             changes = _route_into(item, record.review or NOT_ROUTED, now)
+            if digests[0] != digests[1]:
+                changes[audit.RECORD_DIGEST] = digests
             _describe(item, record)
             audit.append(session, record.id, PIPELINE, "process", changes, now)
 
@@ -194,6 +208,51 @@ class Store:
             query = query.where(AuditRow.record_id == record_id)
         with self._reads() as session:
             return [AuditEntry.model_validate(row) for row in session.scalars(query)]
+
+    def custody(self) -> Iterator[Custody]:
+        """Every received document with its record and the hash the store last recorded for
+        that record: what `rogatory verify` checks. Streamed: a store can hold 100,000."""
+        recorded: dict[str, str] = {}
+        with self._reads() as session:
+            for record_id, changes in session.execute(
+                select(AuditRow.record_id, AuditRow.changes)
+                .where(AuditRow.action == "process")
+                .order_by(AuditRow.id)
+                .execution_options(yield_per=CUSTODY_BATCH)
+            ):
+                if audit.RECORD_DIGEST in changes:
+                    recorded[record_id] = changes[audit.RECORD_DIGEST][1]
+            query = (
+                select(DocumentRow.sha256, RecordRow.id, RecordRow.record)
+                .outerjoin(RecordRow, RecordRow.sha256 == DocumentRow.sha256)
+                .order_by(DocumentRow.sha256)
+                .execution_options(yield_per=CUSTODY_BATCH)
+            )
+            for sha256, record_id, record in session.execute(query):
+                yield Custody(
+                    sha256=sha256,
+                    record_id=record_id,
+                    record=record,
+                    recorded_digest=recorded.get(record_id) if record_id else None,
+                )
+
+    def purge(self, sha256: str, actor: str, reason: str) -> list[str]:
+        """Remove a document and what was derived from it from the store (see `purging`); the
+        hashes purged, whose files the caller then deletes."""
+        with self._writes.begin() as session:
+            lock_document(session, sha256)
+            purged = purging.purge(session, sha256, actor, reason, self._clock())
+        with self._reads() as session:
+            purging.checkpoint(session)
+        return purged
+
+    def older_than(self, age: timedelta) -> list[str]:
+        """Hashes of the documents first received longer than `age` ago, not yet purged."""
+        query = select(DocumentRow.sha256).where(
+            DocumentRow.first_received_at < self._clock() - age, DocumentRow.original_path != ""
+        )
+        with self._reads() as session:
+            return list(session.scalars(query.order_by(DocumentRow.first_received_at)))
 
     def reroute(self, rules: RoutingRules, today: date) -> list[str]:
         """Route every stored record again (after a change of rules, or as deadlines draw near)

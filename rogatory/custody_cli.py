@@ -1,7 +1,111 @@
-"""Chain-of-custody commands: `verify`, `purge`."""
+"""Chain-of-custody commands: `verify` re-hashes what is kept, `purge` deletes a document and
+everything derived from it."""
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.table import Table
+
+from rogatory.queue_cli import Reviewer
+from rogatory.settings import get_settings
+from rogatory.terminal import add_row, err, out
+
+if TYPE_CHECKING:
+    from rogatory.review.store import Store
+
+# Exit status of `verify` when anything kept does not match what was recorded.
+MISMATCH = 1
+# A purge reason is a fixed word, never free text: the purge entry must hold nothing personal.
+EXPIRED = "retention period expired"
+REQUESTED = "purge requested"
+
+
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON")] = False,
+) -> None:
+    """Re-hash every original, record and page preview against what was recorded when it was
+    written; exit 1 if anything differs, is missing, or outlived a purge."""
+    from rogatory.review.custody import verify as check
+    from rogatory.review.store import Store
+
+    settings = get_settings()
+    store = Store.open(settings.store_url)
+    try:
+        report = check(store.custody(), settings.originals_dir, settings.page_images_dir)
+    finally:
+        store.close()
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    elif report.problems:
+        table = Table("kind", "subject", "problem")
+        for problem in report.problems:
+            add_row(table, problem.kind.value, problem.subject, problem.detail)
+        out.print(table)
+    err.print(
+        f"checked {report.originals} originals, {report.records} records, "
+        f"{report.previews} page previews: {len(report.problems)} problems"
+        + (f"; {len(report.unrecorded)} records saved before hashes were recorded")
+        * bool(report.unrecorded),
+        markup=False,
+        highlight=False,
+    )
+    if report.problems:
+        raise typer.Exit(code=MISMATCH)
+
+
+def purge(
+    actor: Reviewer,
+    documents: Annotated[
+        list[str] | None, typer.Argument(help="SHA-256 of documents, or record ids (rq-…)")
+    ] = None,
+    expired: Annotated[
+        bool, typer.Option("--expired", help="Every document older than ROGATORY_RETENTION_DAYS")
+    ] = False,
+) -> None:
+    """Delete documents and everything derived from them: records, queue items, corrections,
+    arrivals, search index, page previews, originals, attachments they brought. The audit trail
+    keeps one entry with the hash; earlier entries lose their values and reasons."""
+    from rogatory.review.purge import UnknownDocument, remove_files
+    from rogatory.review.store import Store
+
+    settings = get_settings()
+    if expired == bool(documents):
+        err.print("rogatory: name documents to purge, or give --expired", markup=False)
+        raise typer.Exit(code=2)
+    if expired and settings.retention_days is None:
+        err.print("rogatory: no retention period: set ROGATORY_RETENTION_DAYS", markup=False)
+        raise typer.Exit(code=2)
+    store = Store.open(settings.store_url)
+    try:
+        if expired:
+            hashes = store.older_than(timedelta(days=settings.retention_days or 0))
+            reason = EXPIRED
+        else:
+            hashes = [_sha256(store, given) for given in documents or []]
+            reason = REQUESTED
+        purged = [sha for given in hashes for sha in store.purge(given, actor, reason)]
+    except UnknownDocument as error:
+        err.print(f"rogatory: {error}", markup=False, highlight=False)
+        raise typer.Exit(code=1) from error
+    finally:
+        store.close()
+    for sha256 in dict.fromkeys(purged):
+        remove_files(sha256, settings.originals_dir, settings.page_images_dir)
+        out.print(sha256, markup=False, highlight=False)
+    err.print(f"purged {len(set(purged))} documents", markup=False, highlight=False)
+
+
+def _sha256(store: "Store", given: str) -> str:
+    if not given.startswith("rq-"):
+        return given
+    record = store.get(given)
+    if record is None:
+        err.print(f"rogatory: no record {given}", markup=False)
+        raise typer.Exit(code=1)
+    return record.document.sha256
 
 
 def register(app: typer.Typer) -> None:
-    """Adds this area's commands to `app` (filled in by the area's work)."""
+    app.command()(verify)
+    app.command()(purge)

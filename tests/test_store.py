@@ -222,6 +222,13 @@ def test_concurrent_writers_wait_their_turn(url: str, make_record: MakeRecord) -
     assert count(url, ArrivalRow) == 100
 
 
+def mapped(item: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
+    """The full-text index (migration 0003) is kept by database triggers and, by design, has no
+    ORM mapping: its tables (FTS5 and its shadow tables on SQLite) are left out of the match."""
+    table = getattr(getattr(item, "table", None), "name", None) if kind != "table" else name
+    return not (table == "search_keys" or (table or "").startswith("record_search"))
+
+
 # SQLite cannot reflect the expression index on claim order; PostgreSQL compares it.
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_the_migrations_build_exactly_the_tables_the_store_maps(url: str) -> None:
@@ -229,7 +236,8 @@ def test_the_migrations_build_exactly_the_tables_the_store_maps(url: str) -> Non
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+            context = MigrationContext.configure(connection, opts={"include_object": mapped})
+            assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
 

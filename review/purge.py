@@ -1,0 +1,160 @@
+"""Purge: a document and everything derived from it leave the store, and the audit trail keeps
+only the fact that it was there and was purged.
+
+The audit trail is append-only (the database refuses to update or delete its rows, migration
+0002), and its entries reference the record they are about. So a purge keeps, in one transaction:
+the record's row as a tombstone (its id and hash, no content), so that the trail still points
+somewhere; the trail's entries, each stripped of its changed values and free-text reason (which
+may hold people's names: corrections store values); and appends one "purge" entry with the hash.
+The guard on the trail is lifted for that one redacting UPDATE and put back before the
+transaction commits, so no other transaction ever sees the trail unguarded. The search index is
+emptied by the triggers on `records` (migration 0003) when the row becomes a tombstone.
+"""
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
+
+from . import audit
+from .originals import original_path
+from .tables import ArrivalRow, AuditRow, CorrectionRow, DocumentRow, QueueItemRow, RecordRow
+
+# The key that makes a `records` row a tombstone; a tombstone holds nothing else but the id.
+TOMBSTONE = "purged_at"
+ACTION = "purge"
+
+
+class UnknownDocument(LookupError):
+    pass
+
+
+def is_tombstone(record: dict[str, Any]) -> bool:
+    return TOMBSTONE in record
+
+
+def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime) -> list[str]:
+    """Purge the document with this hash and the attachments it brought (documents of their
+    own, derived from it); the hashes purged, the given one first. An unknown hash is an
+    error; one purged before is purged again, which finds nothing left to remove."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # Pages freed by this transaction are overwritten with zeros, not left readable in
+        # the file's free space.
+        session.execute(text("PRAGMA secure_delete = ON"))
+    done = _purge(session, sha256, actor, reason, now)
+    if sqlite:
+        _merge_full_text_indexes(session)
+    return done
+
+
+def _purge(session: Session, sha256: str, actor: str, reason: str, now: datetime) -> list[str]:
+    done: list[str] = []
+    todo = [sha256]
+    while todo:
+        current = todo.pop(0)
+        if current in done:
+            continue
+        document = session.get(DocumentRow, current)
+        if document is None:
+            raise UnknownDocument(f"no document {current}")
+        row = session.scalars(select(RecordRow).where(RecordRow.sha256 == current)).first()
+        if row is not None and not is_tombstone(row.record):
+            attachments = row.record["document"].get("attachment_ids", [])
+            todo += session.scalars(select(RecordRow.sha256).where(RecordRow.id.in_(attachments)))
+            _forget_record(session, row, actor, reason, now)
+        document.filename = ""
+        document.original_path = ""
+        session.execute(delete(ArrivalRow).where(ArrivalRow.sha256 == current))
+        done.append(current)
+    return done
+
+
+def _forget_record(
+    session: Session, row: RecordRow, actor: str, reason: str, now: datetime
+) -> None:
+    session.execute(delete(CorrectionRow).where(CorrectionRow.record_id == row.id))
+    session.execute(delete(QueueItemRow).where(QueueItemRow.record_id == row.id))
+    row.record = {"id": row.id, TOMBSTONE: now.isoformat()}
+    row.pipeline_version = None
+    row.updated_at = now
+    with _audit_guard_lifted(session):
+        session.execute(
+            update(AuditRow).where(AuditRow.record_id == row.id).values(changes={}, reason=None)
+        )
+    audit.append(session, row.id, actor, ACTION, {"sha256": [row.sha256, None]}, now, reason)
+
+
+def _merge_full_text_indexes(session: Session) -> None:
+    """An FTS5 index keeps a deleted row's words in its segments, marked deleted, until they
+    are merged (SQLite 3.40 has no 'secure-delete' option): merge them all now."""
+    tables = session.scalars(
+        text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND lower(sql) LIKE 'create virtual table % using fts5%'"
+        )
+    ).all()
+    for name in tables:
+        session.execute(text(f'INSERT INTO "{name}" ("{name}") VALUES (\'optimize\')'))
+
+
+def checkpoint(session: Session) -> None:
+    """Empty SQLite's write-ahead log, which still holds the purged rows' old pages, into the
+    database file (where secure deletion zeroed them). Best effort: a reader holding an old
+    snapshot keeps the log until it finishes, and the next checkpoint clears it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+
+@contextmanager
+def _audit_guard_lifted(session: Session) -> Iterator[None]:
+    """The append-only triggers on the audit trail, dropped and restored within the caller's
+    transaction (both databases make DDL transactional; should the body fail, the rollback
+    restores them). Each comes back from its own stored definition, so this neither repeats nor
+    drifts from the migration that made it."""
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        names = session.scalars(
+            text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
+                "AND NOT tgisinternal AND tgenabled <> 'D'"
+            )
+        ).all()
+        for name in names:
+            session.execute(text(f'ALTER TABLE audit_entries DISABLE TRIGGER "{name}"'))
+        yield
+        for name in names:
+            session.execute(text(f'ALTER TABLE audit_entries ENABLE TRIGGER "{name}"'))
+    else:
+        triggers = session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+            )
+        ).all()
+        for name, _ in triggers:
+            session.execute(text(f'DROP TRIGGER "{name}"'))
+        yield
+        for _, sql in triggers:
+            session.execute(text(sql))
+
+
+def remove_files(sha256: str, originals: Path, previews: Path) -> list[Path]:
+    """Delete the original and the page previews of a purged document; the paths removed.
+    Called after the store's purge committed: should this fail part-way, purging again
+    finishes it, and `rogatory verify` reports what is left."""
+    removed = []
+    kept = original_path(originals, sha256)
+    if kept.exists():
+        kept.unlink()
+        removed.append(kept)
+    folder = previews / sha256
+    if folder.exists():
+        shutil.rmtree(folder)
+        removed.append(folder)
+    return removed
