@@ -11,6 +11,7 @@ flags) by accuracy: the share of documents where the value, null included, is th
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -108,9 +109,13 @@ def _text(value: str) -> str:
 
 
 def _name(value: str) -> str:
-    """A name's words in any order and without punctuation: "HUBER, Maximilian Georg" is
-    "Maximilian Georg Huber", and "Ltd." at the end of a sentence is "Ltd"."""
-    return " ".join(sorted(re.findall(r"\w+", value.casefold())))
+    """A name's words in any order, without punctuation or accents: "HUBER, Maximilian Georg"
+    is "Maximilian Georg Huber", "Ltd." at the end of a sentence is "Ltd", and "Lucia Beltran"
+    read by OCR without its accents is still the party "Lucía Beltrán"."""
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", value.casefold()) if not unicodedata.combining(ch)
+    )
+    return " ".join(sorted(re.findall(r"\w+", plain)))
 
 
 def _scalar(value: Any) -> Any:

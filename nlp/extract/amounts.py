@@ -17,6 +17,9 @@ _NUMBER = (
     r"(?:[.,]\d{1,2}(?!\d)|,-{1,2})?(?![\d])"
 )
 _GROUPING = re.compile(r"[' \u00a0\u202f]")
+# OCR reads the section sign "§" as "$": "$ 263 Abs. 1 StGB", "$$ 146, 147". A bare "$" before
+# a small plain number is taken for a section, not for dollars.
+_SMALLEST_BARE_DOLLARS = 1000
 
 
 @cache
@@ -56,8 +59,11 @@ def amounts(pages: Sequence[Analysed], language: str) -> list[Amount]:
     for page in pages:
         for match in _regex(language).finditer(page.text.folded):
             number = match.group("n1") or match.group("n2")
-            currency = codes[" ".join((match.group("c1") or match.group("c2")).lower().split())]
+            symbol = match.group("c1") or match.group("c2")
+            currency = codes[" ".join(symbol.lower().split())]
             value = parse_number(number)
+            if symbol == "$" and number.isdigit() and value < _SMALLEST_BARE_DOLLARS:
+                continue
             evidence = page.text.evidence(match.start(), match.end(), _EXTRACTOR, 0.85)
             found.setdefault(
                 (value, currency), Amount(value=value, currency=currency, evidence=evidence)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from rogatory.models import Evidence
 
+from .components import SPANS
 from .lexicon import authority_regex
 from .pipeline import Analysed
 from .states import letterhead_end
@@ -29,17 +30,17 @@ def _labelled(pages: Sequence[Analysed]) -> tuple[str, Evidence] | None:
             line = page.text.line_index(start)
             line_end = page.text.line(line)[1]
             if not _LEADING.sub("", page.text.original[start:line_end]).strip():
-                # "SECTION A - Autorità di emissione" with the authority on the line below,
-                # unless that line is a labelled field of its own.
-                line += 1
-                if line >= page.text.line_count:
+                # "SECTION A - Autorità di emissione" with the authority on the line below
+                # (past one blank line), unless that line is a labelled field of its own.
+                below = _next_filled(page, line)
+                if below is None:
                     continue
-                start, line_end = page.text.line(line)
+                start, line_end = page.text.line(below)
                 if ":" in page.text.original[start:line_end]:
                     continue
             elif page.text.wraps(line):
                 line_end = _wrapped_field(page, line)
-            found = _value(page, start, line_end, 0.85)
+            found = _value(page, start, _next_label(page, start, line_end), 0.85)
             if found:
                 return found
     return None
@@ -65,6 +66,27 @@ def _letterhead(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence
                 return found
             position = brk.end() if brk else line_end
     return None
+
+
+def _next_filled(page: Analysed, line: int) -> int | None:
+    for below in (line + 1, line + 2):
+        if below < page.text.line_count:
+            start, end = page.text.line(below)
+            if page.text.original[start:end].strip():
+                return below
+    return None
+
+
+def _next_label(page: Analysed, start: int, end: int) -> int:
+    """A value ends where the next labelled field begins: OCR may join two fields on one line
+    ("Autoridad requirente: Audiencia … Autoridad requerida: …")."""
+    for cue in page.doc.spans[SPANS]:
+        if not cue.label_.startswith("cue:"):
+            continue
+        position = page.text.offsets[cue.start_char]
+        if start < position < end:
+            return position
+    return end
 
 
 def _wrapped_field(page: Analysed, line: int) -> int:

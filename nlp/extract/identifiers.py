@@ -14,6 +14,7 @@ from .lexicon import alternation, load_lexicon
 from .pipeline import Analysed
 
 _EXTRACTOR = "rules:identifiers@1"
+_EXTRACTOR_OCR = "rules:identifiers-ocr-corrected@1"
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 # ISO 13616 lengths of the countries seen in requests; others are checked by mod-97 alone.
 _IBAN_LENGTHS = {
@@ -61,11 +62,23 @@ _IBAN_LENGTHS = {
     "UA": 29,
 }
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+# OCR reads "@" as a capital O or Q inside an address in lower case:
+# "instruccion3.madridOexample.org". A zero is left alone: "ps90example.pt" may be "ps90@" or
+# "ps9@".
+_OCR_EMAIL = re.compile(
+    r"(?<![\w.+-])(?P<local>[a-z0-9][a-z0-9._+-]*[a-z0-9])[OQ](?P<domain>[a-z][a-z0-9-]*"
+    r"(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b"
+)
+# A capital O read for a zero among the digits of a phone number ("+33 6 39 98 41 O7").
+_OCR_ZERO = re.compile(r"(?<=[\d ])O(?=\d|\b)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 _WALLET = re.compile(
     r"\b(?:bc1[a-z0-9]{25,62}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40})\b"
 )
+# Bech32 has no "b", "i", "o" or "1" after its separator: an OCR'd "I" there is an "l", and a
+# "bcl" prefix is "bc1".
+_OCR_BECH32 = re.compile(r"\bbc[1l](?P<data>[a-zA-Z0-9]{25,62})\b")
 _DOCUMENT_NUMBER = r"\b(?P<value>(?=[A-Z0-9]*\d)[A-Z0-9]{6,12})\b"
 _PLATE = (
     r"\b(?P<value>(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])"
@@ -90,6 +103,8 @@ def _all(page: Analysed, language: str) -> Iterator[Identifier]:
     yield from _ibans(page)
     yield from _phones(page, language)
     yield from _simple(page, _EMAIL, IdentifierKind.EMAIL, lower=True)
+    yield from _ocr_emails(page)
+    yield from _ocr_wallets(page)
     yield from _ips(page)
     # No checksum of the wallet is verified (base58check / bech32), so validity stays unknown.
     yield from _simple(page, _WALLET, IdentifierKind.CRYPTO_WALLET, valid=None)
@@ -147,7 +162,8 @@ def _phone_label(language: str) -> re.Pattern[str]:
 
 def _phones(page: Analysed, language: str) -> Iterator[Identifier]:
     region = load_lexicon(language).region or "ZZ"
-    text = page.text.normalised
+    # Same length as the page text, so every offset still holds.
+    text = _OCR_ZERO.sub("0", page.text.normalised)
     # Long digit groups of an IBAN ("… 0000 1068 …") read as a number dialled with "00".
     taken = [m.span() for m in _IBAN.finditer(text)]
     matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
@@ -189,6 +205,43 @@ def _simple(
     for match in regex.finditer(page.text.normalised):
         value = match.group().lower() if lower else match.group()
         yield _make(page, kind, value, valid, match.start(), match.end())
+
+
+def _ocr_emails(page: Analysed) -> Iterator[Identifier]:
+    text = page.text.normalised
+    for match in _OCR_EMAIL.finditer(text):
+        if "@" in text[match.start() : match.end()]:
+            continue
+        value = f"{match.group('local')}@{match.group('domain')}"
+        yield _ocr_make(page, IdentifierKind.EMAIL, value, True, match.start(), match.end())
+
+
+def _ocr_wallets(page: Analysed) -> Iterator[Identifier]:
+    text = page.text.normalised
+    for match in _OCR_BECH32.finditer(text):
+        data = match.group("data")
+        if match.group().startswith("bc1") and data.islower():
+            continue  # read right: found by _WALLET
+        value = "bc1" + data.replace("I", "l").lower()
+        if not set(value[3:]) <= _BECH32_CHARSET:
+            continue
+        yield _ocr_make(page, IdentifierKind.CRYPTO_WALLET, value, None, *match.span())
+
+
+_BECH32_CHARSET = frozenset("qpzry9x8gf2tvdw0s3jn54khce6mua7l")
+
+
+def _ocr_make(
+    page: Analysed, kind: IdentifierKind, value: str, valid: bool | None, start: int, end: int
+) -> Identifier:
+    """An identifier read through a likely OCR error: its evidence quotes the page as read and
+    says that the value was corrected."""
+    return Identifier(
+        kind=kind,
+        value=value,
+        valid=valid,
+        evidence=page.text.evidence(start, end, _EXTRACTOR_OCR, 0.5),
+    )
 
 
 def _ips(page: Analysed) -> Iterator[Identifier]:
