@@ -272,14 +272,19 @@ class _NameReader:
         if not _HEADING_REST.fullmatch(rest):
             return []
         names = []
+        in_item = False
         for below in range(line + 1, text.line_count):
             start, end = text.line(below)
             content = text.original[start:end]
+            if not content.strip():
+                continue  # OCR puts blank lines between items
             item = _LIST_ITEM.match(content)
             if item is None:
-                if content.strip() and content[:1].isspace():
-                    continue  # an item's continuation line
+                # An item's continuation: indented, or its item line ran to the margin.
+                if in_item and (content[:1].isspace() or text.wraps(below - 1)):
+                    continue
                 break
+            in_item = True
             token = self._token_at(start + item.end())
             name = self.forward(token) if token is not None else None
             if name:

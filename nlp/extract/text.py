@@ -19,6 +19,9 @@ _SOFT_HYPHEN = "\u00ad"
 # A hyphen at a line end between letters, the next line starting in lower case: a split word.
 _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[a-zà-öø-ÿ])")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+# OCR reads specks in the margin as an opening quote before a line's first word ("‘in Criminal
+# Matters"); a line rarely opens a quotation in lower case.
+_MARGIN_SPECK = re.compile(r"(?m)^[ \t]*[‘'`´](?=[a-zà-öø-ÿ])")
 # Lines nearly as long as the page's longest are wrapped prose: a name or a number may run on to
 # the next line. Shorter lines are form fields, headings or list items, whatever follows them.
 _PROSE_SHARE = 0.6
@@ -47,6 +50,7 @@ class PageText:
     @classmethod
     def of(cls, number: int, original: str) -> "PageText":
         joins = {m.start(): m.end() for m in _LINE_END_HYPHEN.finditer(original)}
+        specks = {m.end() - 1 for m in _MARGIN_SPECK.finditer(original)}
         chars: list[str] = []
         offsets: list[int] = []
         i = 0
@@ -54,7 +58,7 @@ class PageText:
             ch = original[i]
             if i in joins:
                 i = joins[i]
-            elif ch == _SOFT_HYPHEN:
+            elif ch == _SOFT_HYPHEN or i in specks:
                 i += 1
             elif ch.isspace():
                 if chars and chars[-1] != " ":
