@@ -8,6 +8,7 @@ image, pytesseract would re-encode it as PNG on every call.
 import hashlib
 import math
 import os
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 from pydantic import BaseModel, Field
+from pytesseract.pytesseract import file_to_dict, osd_to_dict
 
 from rogatory.models import WordBox
 
@@ -151,28 +153,31 @@ def detect_rotation(image_path: Path, timeout_s: int) -> int:
     """Degrees clockwise that make the page upright, from tesseract's orientation detection;
     0 when it cannot tell (too little text)."""
     try:
-        osd = pytesseract.image_to_osd(
-            str(image_path), output_type=pytesseract.Output.DICT, timeout=timeout_s
-        )
-    except (pytesseract.TesseractError, RuntimeError):
+        osd = osd_to_dict(_tesseract(image_path, "osd", ["--psm", "0"], timeout_s))
+    except DocumentError:
         return 0
     return int(osd.get("rotate", 0)) % 360
 
 
+def _tesseract(image_path: Path, languages: str, options: list[str], timeout_s: int) -> str:
+    """tesseract's output read from its stdout. pytesseract would have it write a file under the
+    system's temporary folder: the page's text, outside the data directory."""
+    command = ["tesseract", str(image_path), "stdout", "-l", languages, *options]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise DocumentError("ocr", f"tesseract took longer than {timeout_s} s on a page") from error
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DocumentError(
+            "ocr", f"tesseract failed: {lines[-1] if lines else f'exit {done.returncode}'}"
+        )
+    return done.stdout.decode("utf-8", "replace")
+
+
 def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
     prepared, angle = prepare_page(image_path)
-    try:
-        data = pytesseract.image_to_data(
-            str(prepared),
-            lang=languages,
-            config="--psm 3",
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout_s,
-        )
-    except RuntimeError as error:  # pytesseract signals its timeout this way
-        raise DocumentError("ocr", f"tesseract took longer than {timeout_s} s on a page") from error
-    except pytesseract.TesseractError as error:
-        raise DocumentError("ocr", f"tesseract failed: {error.message}") from error
+    data = file_to_dict(_tesseract(prepared, languages, ["--psm", "3", "tsv"], timeout_s), "\t", -1)
     text, words = _assemble(data)
     with Image.open(prepared) as image:
         width, height = image.size

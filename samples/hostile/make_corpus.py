@@ -56,7 +56,7 @@ def pdf(page_contents: list[bytes], media_box: str = "0 0 595 842", deflate: boo
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     for index, content in enumerate(page_contents):
         objects.append(
@@ -70,7 +70,7 @@ def pdf(page_contents: list[bytes], media_box: str = "0 0 595 842", deflate: boo
 
 
 def text_content(text: str) -> bytes:
-    words = text.encode("latin-1", "replace").replace(b"(", b"").replace(b")", b"")
+    words = text.encode("cp1252", "replace").replace(b"(", b"").replace(b")", b"")
     return b"BT /F1 11 Tf 72 770 Td (" + words + b") Tj ET"
 
 
