@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from rogatory.cli import app
 from rogatory.evaluation import (
     PARTY_NAMES,
+    SIMILAR_AUTHORITY,
     Outcome,
     Sample,
     Scores,
@@ -81,6 +82,15 @@ def test_scalars_are_right_only_when_equal_null_included() -> None:
     hits = scalar_hits(predicted, GOLD)
     assert hits["doc_type"] and hits["requesting_authority"] and hits["requested_state"]
     assert not hits["deadline"]
+
+
+def test_an_authority_with_an_ocr_slip_is_wrong_but_shown_as_similar() -> None:
+    slipped = {**EMPTY, "requesting_authority": "Juzgado de Instrucción n? 3 de Madrid"}
+    hits = scalar_hits(slipped, GOLD)
+    assert not hits["requesting_authority"]
+    assert hits[SIMILAR_AUTHORITY]
+    other = scalar_hits({**EMPTY, "requesting_authority": "Audiencia Nacional"}, GOLD)
+    assert not other[SIMILAR_AUTHORITY]
 
 
 def test_micro_f1_and_accuracy_over_documents() -> None:

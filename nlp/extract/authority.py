@@ -106,12 +106,11 @@ def _wrapped_field(page: Analysed, line: int) -> int:
 def _continued(page: Analysed, end: int, at_line_end: bool) -> int:
     """A letterhead authority goes on to the next line when that line begins in lower case
     ("PROCURA DELLA REPUBBLICA" / "presso il Tribunale di Torino")."""
-    line = page.text.line_index(end)
-    if not at_line_end or line + 1 >= page.text.line_count:
+    below = _next_filled(page, page.text.line_index(end))
+    if not at_line_end or below is None:
         return end
-    start, next_end = page.text.line(line + 1)
-    below = page.text.original[start:next_end].strip()
-    return next_end if below[:1].islower() else end
+    start, next_end = page.text.line(below)
+    return next_end if page.text.original[start:next_end].strip()[:1].islower() else end
 
 
 def _value(page: Analysed, start: int, end: int, confidence: float) -> tuple[str, Evidence] | None:
