@@ -12,6 +12,7 @@ from rogatory.models import PageSource
 from rogatory.nlp.errors import DocumentError
 from rogatory.nlp.fingerprint import DOCX, EMAIL, fingerprint, sniff_media_type
 from rogatory.nlp.mail import email_attachments
+from rogatory.nlp.ocr import ocr_image
 from rogatory.nlp.pages import SplitOptions, split_pages
 from rogatory.review.originals import keep_original, original_path
 
@@ -180,3 +181,18 @@ def test_photos_and_webp_are_pages(tmp_path: Path, suffix: str, media_type: str)
     assert raw.source == PageSource.OCR and raw.image is not None
     with Image.open(raw.image) as normalised:
         assert normalised.mode == "L"
+
+
+def test_a_page_that_takes_too_long_to_read_is_a_clear_error(tmp_path: Path) -> None:
+    """Four dense pages side by side: several seconds of tesseract, far over a 1 s limit."""
+    page = Image.open(render_page(SPANISH_LETTER * 4, tmp_path / "page.png"))
+    wide = Image.new("L", (page.width * 4, page.height), 255)
+    for column in range(4):
+        wide.paste(page, (column * page.width, 0))
+    wide.save(tmp_path / "wide.png")
+    with pytest.raises(DocumentError, match="tesseract took longer than 1 s on a page") as caught:
+        ocr_image(tmp_path / "wide.png", "spa", timeout_s=1)
+    assert caught.value.stage == "ocr"
+    # The child was stopped, not left reading.
+    running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
+    assert running.stdout == ""
