@@ -50,6 +50,9 @@ class Report(BaseModel):
     previews: int = 0
     # Records saved before their hash was recorded: nothing to check them against.
     unrecorded: list[str] = []
+    # Originals kept but in no store entry: a run interrupted between the two, or one in
+    # progress; processing the file again completes it.
+    unstored: list[str] = []
     problems: list[Problem] = []
 
 
@@ -72,6 +75,12 @@ def verify(documents: Iterable[Custody], originals: Path, previews: Path) -> Rep
         _check_original(document.sha256, originals, report)
         _check_record(document, report)
         _check_previews(previews / document.sha256, report)
+    if originals.is_dir():
+        report.unstored = sorted(
+            path.name
+            for path in originals.glob("??/??/*")
+            if not path.name.startswith(".") and path.name not in known
+        )
     if previews.is_dir():
         for folder in sorted(previews.iterdir()):
             if folder.name not in known:

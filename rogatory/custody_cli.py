@@ -42,14 +42,15 @@ def verify(
         for problem in report.problems:
             add_row(table, problem.kind.value, problem.subject, problem.detail)
         out.print(table)
-    err.print(
+    summary = [
         f"checked {report.originals} originals, {report.records} records, "
         f"{report.previews} page previews: {len(report.problems)} problems"
-        + (f"; {len(report.unrecorded)} records saved before hashes were recorded")
-        * bool(report.unrecorded),
-        markup=False,
-        highlight=False,
-    )
+    ]
+    if report.unrecorded:
+        summary.append(f"{len(report.unrecorded)} records saved before hashes were recorded")
+    if report.unstored:
+        summary.append(f"{len(report.unstored)} originals in no store entry (process them again)")
+    err.print("; ".join(summary), markup=False, highlight=False)
     if report.problems:
         raise typer.Exit(code=MISMATCH)
 

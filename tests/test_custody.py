@@ -71,7 +71,14 @@ def test_verify_passes_an_untouched_store(
     preview(tmp_path, record.document.sha256)
     report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
     assert (report.originals, report.records, report.previews) == (1, 1, 1)
-    assert report.problems == [] and report.unrecorded == []
+    assert report.problems == [] and report.unrecorded == [] and report.unstored == []
+    # A file archived by a run that stopped before it reached the store.
+    stray = tmp_path / "stray"
+    stray.write_bytes(b"stray")
+    sha256 = file_digest(stray)
+    keep_original(stray, sha256, tmp_path / "originals")
+    report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
+    assert report.unstored == [sha256] and report.problems == []
 
 
 def test_verify_finds_every_kind_of_damage(
