@@ -24,6 +24,8 @@ from rogatory.evaluation import (
 )
 from rogatory.models import Page
 
+DATA_DIR_VARIABLE = "ROGATORY_DATA_DIR"
+
 
 class Mode(StrEnum):
     SCANS = "scans"
@@ -106,23 +108,36 @@ def _from_cache(samples: Sequence[Sample], cache: Path | None) -> Iterator[dict[
 def _from_scans(samples: Sequence[Sample], cache: Path | None) -> Iterator[dict[str, Any]]:
     """Each scan through `process_document`, with a data folder (store, originals, Prefect home)
     of its own so that an evaluation never touches the user's records."""
+    from rogatory.settings import get_settings
+
+    previous = os.environ.get(DATA_DIR_VARIABLE)
     with tempfile.TemporaryDirectory(prefix="rogatory-eval-") as data_dir:
-        os.environ["ROGATORY_DATA_DIR"] = data_dir
-        from rogatory.settings import get_settings
-
+        os.environ[DATA_DIR_VARIABLE] = data_dir
         get_settings.cache_clear()
-        # Imported here: the flows read the settings (and configure Prefect) when imported.
-        from rogatory.flows.process import process_document
+        try:
+            yield from _run_flow(samples, cache)
+        finally:
+            # The caller's settings again (a test session, or a command run in-process).
+            if previous is None:
+                os.environ.pop(DATA_DIR_VARIABLE, None)
+            else:
+                os.environ[DATA_DIR_VARIABLE] = previous
+            get_settings.cache_clear()
 
-        for sample in samples:
-            started = time.monotonic()
-            record = process_document(sample.output, received_at=sample.received_at)
-            print(f"{sample.id}: {time.monotonic() - started:.1f} s", file=sys.stderr)
-            if cache is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                kept = {
-                    "language": record.language.code if record.language else None,
-                    "pages": [p.model_dump(mode="json") for p in record.pages],
-                }
-                (cache / f"{sample.id}.json").write_text(json.dumps(kept), encoding="utf-8")
-            yield record.extraction.model_dump(mode="json")
+
+def _run_flow(samples: Sequence[Sample], cache: Path | None) -> Iterator[dict[str, Any]]:
+    # Imported here: the flows read the settings (and configure Prefect) when imported.
+    from rogatory.flows.process import process_document
+
+    for sample in samples:
+        started = time.monotonic()
+        record = process_document(sample.output, received_at=sample.received_at)
+        print(f"{sample.id}: {time.monotonic() - started:.1f} s", file=sys.stderr)
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+            kept = {
+                "language": record.language.code if record.language else None,
+                "pages": [p.model_dump(mode="json") for p in record.pages],
+            }
+            (cache / f"{sample.id}.json").write_text(json.dumps(kept), encoding="utf-8")
+        yield record.extraction.model_dump(mode="json")

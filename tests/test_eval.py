@@ -2,6 +2,7 @@
 their source texts and (slow) through the whole flow from a rendered scan."""
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from rogatory.evaluation import (
     load_samples,
     scalar_hits,
 )
+from rogatory.settings import get_settings
 
 from conftest import SAMPLES
 
@@ -131,11 +133,15 @@ def test_eval_command_runs_the_whole_flow_on_a_scan(tmp_path: Path) -> None:
     """A real scan through OCR and the flow: the command writes the OCR'd pages it scored, and
     re-extracting those pages gives the same scores."""
     sample_id = "pt01_eio_lisboa"
+    data_dir = os.environ["ROGATORY_DATA_DIR"]
     cache = tmp_path / "ocr"
     scan = CliRunner().invoke(
         app, ["eval", str(SAMPLES), "--only", sample_id, "--cache", str(cache)]
     )
     assert scan.exit_code == 0, scan.output
+    # The run used a data folder of its own and gave the session's back.
+    assert os.environ["ROGATORY_DATA_DIR"] == data_dir
+    assert get_settings().data_dir == Path(data_dir)
     kept = json.loads((cache / f"{sample_id}.json").read_text(encoding="utf-8"))
     assert kept["language"] == "pt"
     assert all(page["source"] == "ocr" for page in kept["pages"])
