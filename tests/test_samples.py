@@ -1,6 +1,7 @@
 """The sample set is usable as gold: canonical ids only, and every label traceable to its text."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,18 @@ IDS = [sample["id"] for sample in MANIFEST]
 
 
 def test_the_set_covers_six_languages_and_the_main_request_types() -> None:
-    assert len(MANIFEST) >= 8
-    assert {s["language"] for s in MANIFEST} >= {"es", "fr", "de", "it", "pt", "en"}
-    assert {s["doc_type"] for s in MANIFEST} >= {"mla_request", "eio", "extradition_request"}
+    assert len(MANIFEST) >= 30
+    languages = Counter(s["language"] for s in MANIFEST)
+    assert set(languages) >= {"es", "fr", "de", "it", "pt", "en"}
+    assert min(languages.values()) >= 4
+    assert {s["doc_type"] for s in MANIFEST} >= {
+        "mla_request",
+        "eio",
+        "extradition_request",
+        "provisional_arrest_request",
+        "service_of_documents",
+    }
+    assert {s["condition"] for s in MANIFEST} == {"clean", "fax", "noisy", "skewed"}
     assert all((SAMPLES / "requests" / s["output"]).is_file() for s in MANIFEST)
 
 
