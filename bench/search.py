@@ -98,7 +98,9 @@ def rows(
         sha256 = f"{n:064x}"[::-1]
         received = RECEIVED + timedelta(minutes=7 * n)
         offences = rng.sample(OFFENCES, rng.randint(1, 2))
+        language = rng.choice(LANGUAGES)
         record = copy.deepcopy(base)
+        record["language"] = {"code": language, "confidence": 0.99, "candidates": []}
         record["id"] = record_id(sha256)
         record["document"].update(sha256=sha256, received_at=received.isoformat())
         record["pages"][0]["text"] = " ".join(rng.choices(words, weights, k=WORDS_PER_TEXT))
@@ -131,7 +133,7 @@ def rows(
                 "deadline": date(2025, 3, 1) + timedelta(days=rng.randint(0, 600)),
                 "reasons": [],
                 "doc_type": "mla_request",
-                "language": rng.choice(LANGUAGES),
+                "language": language,
                 "filename": f"request-{n}.pdf",
                 "received_at": received,
                 "updated_at": received,

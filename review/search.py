@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,14 +16,20 @@ from sqlalchemy import (
     Engine,
     Select,
     and_,
+    cast,
     column,
     exists,
+    false,
     func,
+    literal,
     literal_column,
     select,
     table,
+    true,
+    union_all,
 )
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session, sessionmaker
 
 from rogatory.models import DocType, ReviewStatus
 
@@ -33,9 +40,14 @@ Item = QueueItemRow
 Fact = RecordFacetRow
 # Facts listed beside each hit and offered as facets, in the order the page shows them.
 FACT_FACETS = ["state", "offence", "measure", "legal_basis"]
+# Facets that the index triggers also write into the full-text index as tokens (migration 0003).
+INDEXED_FACETS = [*FACT_FACETS, "language", "doc_type"]
+TOKEN = re.compile(r"[a-z0-9_]+")
 ITEM_FACETS = {"language": Item.language, "doc_type": Item.doc_type, "status": Item.status}
 FACETS = [*FACT_FACETS, *ITEM_FACETS]
 MAX_PAGE = 200
+# The label of the summary row that carries the number of hits.
+TOTAL = "*total"
 # Exports are read in pages of this many records so memory stays flat on large results.
 EXPORT_BATCH = 500
 SQLITE_KEYS = table("search_keys", column("key"), column("record_id"))
@@ -118,22 +130,20 @@ class Search:
 
     def search(self, query: SearchQuery, limit: int = 50, offset: int = 0) -> Results:
         """One page of hits, newest first, the total, and the facet counts of all hits."""
+        matched_names = self._names(query)
+        matching = self._matching(query, matched_names)
         with self._reads() as session:
-            matched_names = self._names(query)
-            matching = self._matching(query, matched_names)
-            ids = matching.subquery()
-            total = session.scalar(select(func.count()).select_from(ids)) or 0
-            page = session.execute(
+            total, facets = self._summary(session, matching)
+            page = session.scalars(
                 select(Item)
-                .where(Item.record_id.in_(select(ids.c.record_id)))
+                .where(true() if matching is None else matching)
                 .order_by(Item.received_at.desc(), Item.record_id)
                 .limit(min(limit, MAX_PAGE))
                 .offset(offset)
-            ).scalars()
+            )
             hits = [_hit(item) for item in page]
-            self._describe(hits)
-            facets = self._facets(ids.c.record_id) if total else {}
-            return Results(total=total, hits=hits, facets=facets, names=matched_names)
+            _describe(session, hits)
+        return Results(total=total, hits=hits, facets=facets, names=matched_names)
 
     def export(self, query: SearchQuery) -> Iterator[Hit]:
         """Every hit, in the order `search` pages them."""
@@ -153,17 +163,25 @@ class Search:
     def _names(self, query: SearchQuery) -> dict[str, float]:
         return names.similar(query.name, self.person_names()) if query.name.strip() else {}
 
-    def _matching(self, query: SearchQuery, matched_names: dict[str, float]) -> Select[Any]:
-        """The ids of the records that satisfy every part of the query."""
+    def _matching(
+        self, query: SearchQuery, matched_names: dict[str, float]
+    ) -> ColumnElement[bool] | None:
+        """The condition on queue items that every part of the query holds (None: every item
+        does). Words and indexed
+        facts are one query to the full-text index; the rest is checked on the records it
+        finds."""
         conditions: list[ColumnElement[bool]] = []
+        filters = query.filters()
+        tokens = [
+            f"{facet}_{filters[facet]}".lower() for facet in INDEXED_FACETS if facet in filters
+        ]
+        if any(not TOKEN.fullmatch(token) for token in tokens):
+            return false()  # no fact is written that way
         words = query.words()
-        if words:
-            conditions.append(Item.record_id.in_(self._text_matches(words)))
-        for facet, value in query.filters().items():
-            if facet in ITEM_FACETS:
-                conditions.append(ITEM_FACETS[facet] == value)
-            else:
-                conditions.append(_has(facet, [value]))
+        if words or tokens:
+            conditions.append(Item.record_id.in_(self._index_matches(words, tokens)))
+        if "status" in filters:
+            conditions.append(Item.status == filters["status"])
         if query.name.strip():
             conditions.append(_has("person", list(matched_names)))
         if query.deadline_from:
@@ -174,62 +192,99 @@ class Search:
             conditions.append(Item.received_at >= _start_of(query.received_from))
         if query.received_to:
             conditions.append(Item.received_at < _start_of(query.received_to + timedelta(days=1)))
-        return select(Item.record_id).where(and_(True, *conditions))
+        return and_(*conditions) if conditions else None
 
-    def _text_matches(self, words: list[str]) -> Select[Any]:
+    def _index_matches(self, words: list[str], tokens: list[str]) -> Select[Any]:
+        """Records whose text holds every word and whose facts include every token."""
         if self._postgresql:
-            wanted = func.plainto_tsquery("simple", func.search_fold(" ".join(words)))
+            parts: list[ColumnElement[Any]] = []
+            if words:
+                parts.append(func.plainto_tsquery("simple", func.search_fold(" ".join(words))))
+            if tokens:
+                parts.append(cast(literal(" & ".join(f"'{t}'" for t in tokens)), TSQUERY))
+            wanted = reduce(lambda one, other: one.op("&&")(other), parts)
             return select(POSTGRESQL_TEXT.c.record_id).where(
                 POSTGRESQL_TEXT.c.document.op("@@")(wanted)
             )
-        # Each word quoted: FTS5 then reads it as a plain term, never as query syntax.
-        phrase = " ".join('"' + word.replace('"', "") + '"' for word in words)
+        # Each word and token quoted: FTS5 reads it as a plain term, never as query syntax.
+        groups = []
+        if words:
+            groups.append("{original translation} : (" + _quoted(words) + ")")
+        if tokens:
+            groups.append("facets : (" + _quoted(tokens) + ")")
         return (
             select(SQLITE_KEYS.c.record_id)
             .join(SQLITE_TEXT, SQLITE_TEXT.c.rowid == SQLITE_KEYS.c.key)
-            .where(literal_column("record_search").op("MATCH")(phrase))
+            .where(literal_column("record_search").op("MATCH")(" AND ".join(groups)))
         )
 
-    def _facets(self, ids: Any) -> dict[str, list[FacetCount]]:
-        counts: dict[str, list[FacetCount]] = defaultdict(list)
-        with self._reads() as session:
-            facts = session.execute(
-                select(Fact.facet, Fact.value, func.count())
-                .where(Fact.facet.in_(FACT_FACETS), Fact.record_id.in_(select(ids)))
-                .group_by(Fact.facet, Fact.value)
+    def _summary(
+        self, session: Session, matching: ColumnElement[bool] | None
+    ) -> tuple[int, dict[str, list[FacetCount]]]:
+        """The number of hits and the facet counts, in one statement: the hits are found once
+        (a common table expression) and every count is read from them."""
+        hits = (
+            select(*ITEM_FACETS.values(), Item.record_id)
+            .where(true() if matching is None else matching)
+            .cte("hits")
+        )
+        # The facts first: with the count first, SQLite 3.40 took 40 ms instead of 4 to run
+        # the same plan.
+        facts = select(Fact.facet, Fact.value, func.count())
+        if matching is None:  # every record: the facts straight from their index
+            facts = facts.where(Fact.facet.in_(FACT_FACETS))
+        else:
+            # An outer join, which SQLite never reorders: the facts are read from each hit by
+            # record id. As an inner join it chose to read every fact of these kinds in facet
+            # order and look each up among the hits (100 ms with 600 hits in 100,000 records).
+            # Hits without such facts give one row of nulls, skipped below.
+            facts = facts.select_from(hits).outerjoin(
+                Fact, and_(Fact.record_id == hits.c.record_id, Fact.facet.in_(FACT_FACETS))
             )
-            for facet, value, count in facts:
+        parts: list[Select[str, str, int]] = [
+            facts.group_by(Fact.facet, Fact.value),
+            *(
+                select(literal(facet), hits.c[facet], func.count())
+                .where(hits.c[facet].is_not(None))
+                .group_by(hits.c[facet])
+                for facet in ITEM_FACETS
+            ),
+            select(literal(TOTAL), literal(""), func.count()).select_from(hits),
+        ]
+        counts: dict[str, list[FacetCount]] = defaultdict(list)
+        total = 0
+        for facet, value, count in session.execute(union_all(*parts)):
+            if facet == TOTAL:
+                total = count
+            elif facet is not None:
                 counts[facet].append(FacetCount(value=value, count=count))
-            for facet, field in ITEM_FACETS.items():
-                rows = session.execute(
-                    select(field, func.count())
-                    .where(Item.record_id.in_(select(ids)), field.is_not(None))
-                    .group_by(field)
-                )
-                counts[facet] = [FacetCount(value=value, count=count) for value, count in rows]
-        return {
+        return total, {
             facet: sorted(counts[facet], key=lambda c: (-c.count, c.value))
             for facet in FACETS
             if counts[facet]
         }
 
-    def _describe(self, hits: list[Hit]) -> None:
-        """Each hit's facts and persons, read in one query for the whole page."""
-        by_id = {hit.record_id: hit for hit in hits}
-        if not by_id:
-            return
-        with self._reads() as session:
-            rows = session.execute(
-                select(Fact.record_id, Fact.facet, Fact.value)
-                .where(Fact.record_id.in_(list(by_id)))
-                .order_by(Fact.record_id, Fact.facet, Fact.value)
-            )
-            for record_id, facet, value in rows:
-                hit = by_id[record_id]
-                if facet == "person":
-                    hit.persons.append(value)
-                else:
-                    hit.facts.setdefault(facet, []).append(value)
+
+def _describe(session: Session, hits: list[Hit]) -> None:
+    """Each hit's facts and persons, read in one query for the whole page."""
+    by_id = {hit.record_id: hit for hit in hits}
+    if not by_id:
+        return
+    rows = session.execute(
+        select(Fact.record_id, Fact.facet, Fact.value)
+        .where(Fact.record_id.in_(list(by_id)))
+        .order_by(Fact.record_id, Fact.facet, Fact.value)
+    )
+    for record_id, facet, value in rows:
+        hit = by_id[record_id]
+        if facet == "person":
+            hit.persons.append(value)
+        else:
+            hit.facts.setdefault(facet, []).append(value)
+
+
+def _quoted(terms: list[str]) -> str:
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
 def _has(facet: str, values: list[str]) -> ColumnElement[bool]:

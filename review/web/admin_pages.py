@@ -7,6 +7,7 @@ from ..users import AccountError, Role
 from .auth import Administrator, Form, Reader, Space, text_field
 from .charts import bar_chart
 from .templates import render
+from .workspace import Workspace
 
 router = APIRouter()
 
@@ -25,15 +26,20 @@ def dashboard(request: Request, space: Space, who: Reader) -> Response:
     return render(request, "dashboard.html", figures=figures, charts=charts)
 
 
-@router.get("/users")
-def users(request: Request, space: Space, who: Administrator, error: str | None = None) -> Response:
+def _users_page(request: Request, space: Workspace, error: str | None = None) -> Response:
     return render(
         request,
         "users.html",
+        status_code=422 if error else 200,
         users=space.accounts.list(),
-        roles=[r.value for r in Role],
+        roles=[role.value for role in Role],
         error=error,
     )
+
+
+@router.get("/users")
+def users(request: Request, space: Space, who: Administrator) -> Response:
+    return _users_page(request, space)
 
 
 @router.post("/users")
@@ -46,14 +52,7 @@ def add_user(request: Request, space: Space, who: Administrator, form: Form) -> 
             space.clock(),
         )
     except (AccountError, ValueError) as error:
-        return render(
-            request,
-            "users.html",
-            status_code=422,
-            users=space.accounts.list(),
-            roles=[r.value for r in Role],
-            error=str(error),
-        )
+        return _users_page(request, space, str(error))
     return RedirectResponse("/users", status_code=303)
 
 
@@ -62,13 +61,9 @@ def remove_user(
     request: Request, username: str, space: Space, who: Administrator, form: Form
 ) -> Response:
     if username == who.user.username:
-        return render(
-            request,
-            "users.html",
-            status_code=422,
-            users=space.accounts.list(),
-            roles=[r.value for r in Role],
-            error="you cannot remove yourself",
-        )
-    space.accounts.remove(username)
+        return _users_page(request, space, "you cannot remove yourself")
+    try:
+        space.accounts.remove(username)
+    except AccountError as error:
+        return _users_page(request, space, str(error))
     return RedirectResponse("/users", status_code=303)

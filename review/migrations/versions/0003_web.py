@@ -20,6 +20,12 @@ depends_on = None
 
 # Identifier kinds that tie requests together; a case reference counts as a reference.
 LINKING_KINDS = "('iban', 'phone', 'email', 'crypto_wallet', 'case_reference')"
+# Facts that are also written into the full-text index as tokens ("offence_fraud"), with the
+# record's language and document type ("none" when unknown). The text parsers split words at
+# "_" (PostgreSQL) or the tokens sit in a column of their own (SQLite): no word of a document can
+# pass for one of these tokens.
+INDEXED_FACETS = "('state', 'offence', 'measure', 'legal_basis')"
+NONE = "none"
 # Accents folded on PostgreSQL with a built-in function: the unaccent extension is contrib and
 # needs a superuser to install, which a team's database may not grant.
 # Each letter with the base letter it folds to, in pairs.
@@ -50,16 +56,20 @@ SQLITE_FACTS = f"""
     UNION SELECT NEW.id, 'state', json_extract(NEW.record, '$.extraction.requesting_state')
         WHERE json_extract(NEW.record, '$.extraction.requesting_state') IS NOT NULL;
 """
-SQLITE_TEXT = """
+SQLITE_TEXT = f"""
     INSERT INTO search_keys (record_id) VALUES (NEW.id);
-    INSERT INTO record_search (rowid, original, translation) VALUES (
+    INSERT INTO record_search (rowid, original, translation, facets) VALUES (
         (SELECT key FROM search_keys WHERE record_id = NEW.id),
         (SELECT group_concat(json_extract(value, '$.text'), char(10))
             FROM json_each(NEW.record, '$.pages')),
         coalesce(
             (SELECT group_concat(value, char(10))
                 FROM json_each(NEW.record, '$.translation.pages')),
-            json_extract(NEW.record, '$.translation.text')));
+            json_extract(NEW.record, '$.translation.text')),
+        coalesce((SELECT group_concat(facet || '_' || value, ' ') FROM record_facets
+            WHERE record_id = NEW.id AND facet IN {INDEXED_FACETS}), '')
+        || ' language_' || coalesce(json_extract(NEW.record, '$.language.code'), '{NONE}')
+        || ' doc_type_' || coalesce(json_extract(NEW.record, '$.extraction.doc_type'), '{NONE}'));
 """
 SQLITE_FORGET = """
     DELETE FROM record_search WHERE rowid = (SELECT key FROM search_keys WHERE record_id = OLD.id);
@@ -71,12 +81,16 @@ SQLITE = [
     # (a plain table's implicit rowid may be renumbered by VACUUM).
     """CREATE TABLE search_keys (
         key INTEGER PRIMARY KEY AUTOINCREMENT, record_id VARCHAR(64) NOT NULL UNIQUE)""",
+    # `facets` holds one token per fact (offence_fraud, language_es ...): a search with filters
+    # is then one intersection inside the index instead of a lookup per matching record. "_"
+    # is a token character so that such a token stays whole.
     """CREATE VIRTUAL TABLE record_search USING fts5(
-        original, translation, tokenize = 'unicode61 remove_diacritics 2')""",
-    f"CREATE TRIGGER records_index_insert AFTER INSERT ON records BEGIN {SQLITE_TEXT}"
-    f"{SQLITE_FACTS} END",
+        original, translation, facets,
+        tokenize = "unicode61 remove_diacritics 2 tokenchars '_'")""",
+    f"CREATE TRIGGER records_index_insert AFTER INSERT ON records BEGIN {SQLITE_FACTS}"
+    f"{SQLITE_TEXT} END",
     f"CREATE TRIGGER records_index_update AFTER UPDATE OF id, record ON records BEGIN "
-    f"{SQLITE_FORGET} {SQLITE_TEXT} {SQLITE_FACTS} END",
+    f"{SQLITE_FORGET} {SQLITE_FACTS} {SQLITE_TEXT} END",
     f"CREATE TRIGGER records_index_delete AFTER DELETE ON records BEGIN {SQLITE_FORGET} END",
 ]
 
@@ -114,7 +128,13 @@ POSTGRESQL_TEXT = f"""
         || setweight(to_tsvector('simple', search_fold(coalesce(
             (SELECT string_agg(t, E'\\n') FROM jsonb_array_elements_text(
                 {_array("NEW.record->'translation'->'pages'")}) t),
-            NEW.record->'translation'->>'text', ''))), 'B'));
+            NEW.record->'translation'->>'text', ''))), 'B')
+        || (SELECT array_to_tsvector(array_agg(token)) FROM (
+            SELECT lower(facet || '_' || value) AS token FROM record_facets
+                WHERE record_id = NEW.id AND facet IN {INDEXED_FACETS}
+            UNION SELECT 'language_' || lower(coalesce(NEW.record->'language'->>'code', '{NONE}'))
+            UNION SELECT 'doc_type_' || coalesce(NEW.record->'extraction'->>'doc_type', '{NONE}')
+        ) AS tokens));
 """
 POSTGRESQL = [
     f"""CREATE FUNCTION search_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT
@@ -129,8 +149,8 @@ POSTGRESQL = [
             DELETE FROM record_facets WHERE record_id = OLD.id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            {POSTGRESQL_TEXT}
             {POSTGRESQL_FACTS}
+            {POSTGRESQL_TEXT}
         END IF;
         RETURN NULL;
     END $$""",
