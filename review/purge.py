@@ -47,14 +47,28 @@ def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime)
         # Pages freed by this transaction are overwritten with zeros, not left readable in
         # the file's free space.
         session.execute(text("PRAGMA secure_delete = ON"))
-    done = _purge(session, sha256, actor, reason, now)
+    done, forgotten = _forget(session, sha256, now)
+    # The trail is redacted once, after every row lock the purge needs is held: a reviewer's
+    # transaction waiting on the trail then never holds a row the purge still has to take.
+    with _audit_guard_lifted(session):
+        session.execute(
+            update(AuditRow)
+            .where(AuditRow.record_id.in_(forgotten))
+            .values(changes={}, reason=None)
+        )
+    for record_id, record_sha256 in forgotten.items():
+        changes = {"sha256": [record_sha256, None]}
+        audit.append(session, record_id, actor, ACTION, changes, now, reason)
     if sqlite:
         _merge_full_text_indexes(session)
     return done
 
 
-def _purge(session: Session, sha256: str, actor: str, reason: str, now: datetime) -> list[str]:
+def _forget(session: Session, sha256: str, now: datetime) -> tuple[list[str], dict[str, str]]:
+    """Empty the document, its attachments and their records; the hashes emptied, and the
+    records made tombstones now (by id, with their hash)."""
     done: list[str] = []
+    forgotten: dict[str, str] = {}
     todo = [sha256]
     while todo:
         current = todo.pop(0)
@@ -67,27 +81,17 @@ def _purge(session: Session, sha256: str, actor: str, reason: str, now: datetime
         if row is not None and not is_tombstone(row.record):
             attachments = row.record["document"].get("attachment_ids", [])
             todo += session.scalars(select(RecordRow.sha256).where(RecordRow.id.in_(attachments)))
-            _forget_record(session, row, actor, reason, now)
+            session.execute(delete(CorrectionRow).where(CorrectionRow.record_id == row.id))
+            session.execute(delete(QueueItemRow).where(QueueItemRow.record_id == row.id))
+            row.record = {"id": row.id, TOMBSTONE: now.isoformat()}
+            row.pipeline_version = None
+            row.updated_at = now
+            forgotten[row.id] = current
         document.filename = ""
         document.original_path = ""
         session.execute(delete(ArrivalRow).where(ArrivalRow.sha256 == current))
         done.append(current)
-    return done
-
-
-def _forget_record(
-    session: Session, row: RecordRow, actor: str, reason: str, now: datetime
-) -> None:
-    session.execute(delete(CorrectionRow).where(CorrectionRow.record_id == row.id))
-    session.execute(delete(QueueItemRow).where(QueueItemRow.record_id == row.id))
-    row.record = {"id": row.id, TOMBSTONE: now.isoformat()}
-    row.pipeline_version = None
-    row.updated_at = now
-    with _audit_guard_lifted(session):
-        session.execute(
-            update(AuditRow).where(AuditRow.record_id == row.id).values(changes={}, reason=None)
-        )
-    audit.append(session, row.id, actor, ACTION, {"sha256": [row.sha256, None]}, now, reason)
+    return done, forgotten
 
 
 def _merge_full_text_indexes(session: Session) -> None:
