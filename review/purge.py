@@ -50,12 +50,13 @@ def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime)
     done, forgotten = _forget(session, sha256, now)
     # The trail is redacted once, after every row lock the purge needs is held: a reviewer's
     # transaction waiting on the trail then never holds a row the purge still has to take.
-    with _audit_guard_lifted(session):
-        session.execute(
-            update(AuditRow)
-            .where(AuditRow.record_id.in_(forgotten))
-            .values(changes={}, reason=None)
-        )
+    if forgotten:
+        with _audit_guard_lifted(session):
+            session.execute(
+                update(AuditRow)
+                .where(AuditRow.record_id.in_(forgotten))
+                .values(changes={}, reason=None)
+            )
     for record_id, record_sha256 in forgotten.items():
         changes = {"sha256": [record_sha256, None]}
         audit.append(session, record_id, actor, ACTION, changes, now, reason)
