@@ -67,18 +67,22 @@ class CrossReference:
         return sorted(found, key=lambda link: (-len(link.reasons), link.record_id))
 
     def _same_persons(self, session: Session, record_id: str) -> list[tuple[str, str]]:
-        persons = select(Fact.record_id, Fact.value).where(Fact.facet == "person")
-        everyone = [
-            (row[0], row[1])
-            for row in session.execute(persons.order_by(Fact.record_id, Fact.value))
-        ]
-        own = [name for holder, name in everyone if holder == record_id]
-        return [
-            (
-                holder,
-                f"same person: {name} ~ {written}" if name != written else f"same person: {name}",
-            )
-            for written in own
-            for holder, name in everyone
-            if holder != record_id and names.same_person(written, name)
-        ]
+        own = session.scalars(
+            select(Fact.value).where(Fact.record_id == record_id, Fact.facet == "person")
+        ).all()
+        if not own:
+            return []
+        others = session.execute(
+            select(Fact.record_id, Fact.value)
+            .where(Fact.facet == "person", Fact.record_id != record_id)
+            .order_by(Fact.record_id, Fact.value)
+        ).all()
+        links = []
+        for written in own:
+            # Candidates first by rapidfuzz over all names at once (fast, in C), then the
+            # stricter test name by name.
+            for holder, name in names.candidates(written, [(row[0], row[1]) for row in others]):
+                if names.same_person(written, name):
+                    why = f"{name} ~ {written}" if name != written else name
+                    links.append((holder, f"same person: {why}"))
+        return links

@@ -27,19 +27,31 @@ def fold(name: str) -> str:
     return " ".join(DOUBLED.sub(r"\1", folded).split())
 
 
-def similar(query: str, names: list[str]) -> dict[str, float]:
-    """The names that match `query`, with their scores."""
+def _matches(query: str, names: list[str]) -> list[tuple[int, float]]:
+    """(index, score) of the names that match `query`: rapidfuzz's token-set ratio of the folded
+    names, all compared at once."""
     wanted = fold(query)
     if not wanted:
-        return {}
+        return []
     found = process.extract(
         wanted,
-        {name: fold(name) for name in names},
+        [fold(name) for name in names],
         scorer=fuzz.token_set_ratio,
         score_cutoff=MIN_SCORE,
         limit=None,
     )
-    return {name: score for _folded, score, name in found}
+    return [(index, score) for _folded, score, index in found]
+
+
+def similar(query: str, names: list[str]) -> dict[str, float]:
+    """The names that match `query`, with their scores."""
+    return {names[index]: score for index, score in _matches(query, names)}
+
+
+def candidates(query: str, named: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (key, name) pairs whose name may be `query`'s person: those `similar` would find,
+    a superset of those `same_person` accepts."""
+    return [named[index] for index, _ in _matches(query, [name for _, name in named])]
 
 
 def same_person(one: str, other: str) -> bool:

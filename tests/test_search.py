@@ -141,6 +141,18 @@ def test_filters_and_facet_counts(search: Search, stored: list[Record]) -> None:
     assert ids(search, received_to=date(2026, 2, 20)) == sorted([first, second])
     assert ids(search, deadline_to=date(2026, 3, 31)) == [first]
     assert ids(search, status="approved") == []
+    assert ids(search, status="pending", state="FR") == [third]
+    assert ids(search, state="E S") == []  # not a value any fact is written as
+    assert ids(search, doc_type="eio") == []
+
+    everything = search.search(SearchQuery())
+    assert everything.total == 3
+    assert {c.value: c.count for c in everything.facets["offence"]} == {
+        "money_laundering": 2,
+        "fraud": 1,
+        "swindling": 1,
+    }
+    assert everything.facets["language"][0].model_dump() == {"value": "es", "count": 3}
 
     results = search.search(SearchQuery(offence="money_laundering"))
     assert results.total == 2

@@ -21,7 +21,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// Rejecting or returning asks once more: they send the request back to its sender's desk.
+// A return needs a reason (the server refuses one without): rather than a refusal page, the
+// reason field is focused.
 document.addEventListener("click", (event) => {
   const button = event.target instanceof Element ? event.target.closest("button[value]") : null;
   if (!button || !["reject", "return"].includes(button.value)) return;
