@@ -208,3 +208,11 @@ def test_only_documents_past_retention_are_expired(
     store.purge(old.document.sha256, "rogatory", "retention period expired")
     assert store.older_than(timedelta(days=365)) == []
     store.close()
+
+
+def test_purging_again_finds_nothing_left(store: Store, make_record: MakeRecord) -> None:
+    record = make_record("a")
+    store.save(record, "a.pdf", "/originals/a")
+    assert store.purge(record.document.sha256, "dpo", "purge requested") == [record.document.sha256]
+    assert store.purge(record.document.sha256, "dpo", "purge requested") == [record.document.sha256]
+    assert [e.action for e in store.audit(record.id)] == ["process", "purge"]
