@@ -166,11 +166,21 @@ def test_claim_correct_decide_and_every_reading_audited(
     assert web.post(f"/records/{hostile.id}/claim", data={"csrf": csrf}).status_code == 303
     page = web.get(f"/records/{hostile.id}")
     assert 'id="approve"' in page.text
+    assert 'name="keep-offences" value="0" checked' in page.text
     fields = {"csrf": csrf, "doc_type": "mla_request", "deadline": "2026-04-30"}
     assert web.post(f"/records/{hostile.id}/correct", data=fields).status_code == 303
     assert [(c.field, c.corrected_value) for c in store.corrections(hostile.id)] == [
         ("deadline", "2026-04-30")
     ]
+    # The offence struck out (its box left unticked) and a reference written in.
+    lists = {**fields, "lists": "1", "references": " DP 245/2025 \n\n"}
+    assert web.post(f"/records/{hostile.id}/correct", data=lists).status_code == 303
+    assert {c.field: c.corrected_value for c in store.corrections(hostile.id)} == {
+        "deadline": "2026-04-30",
+        "offences": [],
+        "references": ["DP 245/2025"],
+    }
+    assert "No facts extracted." in web.get(f"/records/{hostile.id}").text
     bad = web.post(f"/records/{hostile.id}/correct", data={**fields, "deadline": "soon"})
     assert bad.status_code == 422 or bad.status_code == 409
     no_reason = web.post(f"/records/{hostile.id}/decide", data={"csrf": csrf, "decision": "return"})
@@ -183,6 +193,9 @@ def test_claim_correct_decide_and_every_reading_audited(
         ("ana", "claim"),
         ("ana", "view"),
         ("ana", "correct"),
+        ("ana", "correct"),
+        ("ana", "correct"),
+        ("ana", "view"),
         ("ana", "approve"),
     ]
     assert "approve" in web.get(f"/records/{hostile.id}").text  # shown in the page's trail

@@ -1,6 +1,7 @@
-"""The extraction's single-valued fields as the review form edits them: the machine's value, a
-person's correction if any, the evidence and its confidence, and how a posted form becomes
-corrections."""
+"""The extraction as the review form edits it: each single-valued field with the machine's value,
+a person's correction if any, the evidence and its confidence; each listed fact (offence, party,
+identifier ...) with its evidence, which a reviewer may strike out — a person adds no fact without
+evidence — and the references, one a line. How a posted form becomes corrections."""
 
 from typing import Any
 
@@ -24,6 +25,17 @@ EDITABLE = [
     ("in_custody", "checkbox"),
 ]
 OPTIONS = {"doc_type": [doc_type.value for doc_type in DocType]}
+# Listed facts: (field, how one is labelled, the key of its value in the record's JSON).
+LISTS = [
+    ("offences", "offence", "category"),
+    ("measures", "measure", "type"),
+    ("legal_basis", "legal basis", "instrument"),
+    ("parties", "party", "name"),
+    ("identifiers", "identifier", "value"),
+    ("amounts", "amount", "value"),
+]
+# Sent with the form only when the lists were editable, so a form without them strikes nothing.
+LISTS_SHOWN = "lists"
 
 
 class FieldView(BaseModel):
@@ -34,6 +46,46 @@ class FieldView(BaseModel):
     machine: Any
     evidence: Evidence | None
     corrected_by: str | None
+
+
+class FactView(BaseModel):
+    field: str
+    index: int
+    kind: str
+    value: str
+    evidence: Evidence
+
+
+def _current(extraction: Extraction, corrections: list[Correction]) -> dict[str, Any]:
+    """The extraction as people corrected it, as JSON."""
+    current = extraction.model_dump(mode="json")
+    current.update({c.field: c.corrected_value for c in corrections})
+    return current
+
+
+def fact_views(extraction: Extraction, corrections: list[Correction]) -> list[FactView]:
+    current = _current(extraction, corrections)
+    return [
+        FactView(
+            field=field,
+            index=index,
+            kind=_kind(label, fact),
+            value=str(fact[key]) + (f" {fact['currency']}" if fact.get("currency") else ""),
+            evidence=Evidence.model_validate(fact["evidence"]),
+        )
+        for field, label, key in LISTS
+        for index, fact in enumerate(current[field])
+    ]
+
+
+def _kind(label: str, fact: dict[str, Any]) -> str:
+    if "role" in fact:
+        return f"{fact['role']} ({fact['kind']})"
+    return str(fact["kind"]) if "kind" in fact else label
+
+
+def references(extraction: Extraction, corrections: list[Correction]) -> list[str]:
+    return list(_current(extraction, corrections)["references"])
 
 
 def field_views(extraction: Extraction, corrections: list[Correction]) -> list[FieldView]:
@@ -53,9 +105,23 @@ def field_views(extraction: Extraction, corrections: list[Correction]) -> list[F
     ]
 
 
-def changes(views: list[FieldView], form: FormData) -> dict[str, Any]:
+def changes(
+    extraction: Extraction, corrections: list[Correction], form: FormData
+) -> dict[str, Any]:
     """The fields whose posted value differs from the present one: {field: new value}."""
-    changed = {}
+    changed: dict[str, Any] = {}
+    if form.get(LISTS_SHOWN):
+        current = _current(extraction, corrections)
+        for field, _label, _key in LISTS:
+            kept = set(form.getlist(f"keep-{field}"))
+            facts = [fact for n, fact in enumerate(current[field]) if str(n) in kept]
+            if len(facts) != len(current[field]):
+                changed[field] = facts
+        raw = form.get("references")
+        lines = [line.strip() for line in raw.splitlines()] if isinstance(raw, str) else []
+        if [line for line in lines if line] != current["references"]:
+            changed["references"] = [line for line in lines if line]
+    views = field_views(extraction, corrections)
     for view in views:
         posted: Any
         if view.kind == "checkbox":

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from rogatory.models import ReviewStatus
 
 from .auth import Form, Reader, Reviewer, Space, text_field
-from .fields import changes, field_views
+from .fields import changes, fact_views, field_views, references
 from .highlight import page_views
 from .templates import render
 
@@ -45,6 +45,8 @@ def record_page(record_id: str, request: Request, space: Space, who: Reader) -> 
         ],
         translated_pages=getattr(record.translation, "pages", None),
         fields=field_views(record.extraction, corrections),
+        facts=fact_views(record.extraction, corrections),
+        references=references(record.extraction, corrections),
         links=space.crossref.links(record_id),
         trail=space.store.audit(record_id),
     )
@@ -70,8 +72,8 @@ def correct(record_id: str, space: Space, who: Reviewer, form: Form) -> Response
     record = space.store.get(record_id)
     if record is None:
         raise HTTPException(404, f"no record {record_id}")
-    views = field_views(record.extraction, space.store.corrections(record_id))
-    for field, value in changes(views, form).items():
+    corrections = space.store.corrections(record_id)
+    for field, value in changes(record.extraction, corrections, form).items():
         space.store.correct(record_id, who.user.username, field, value)
     return RedirectResponse(f"/records/{record_id}#fields", status_code=303)
 
