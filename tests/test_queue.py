@@ -280,6 +280,9 @@ def test_reprocessing_keeps_decisions_and_claims(
     # The claim ends in the state the new routing gave the item.
     assert desk.release(claimed.id, "bob").status == ReviewStatus.ERROR
     [*_, reprocessed] = [e for e in desk.audit(decided.id) if e.action == "process"]
+    # The record itself changed too: its hash before and after, for the chain of custody.
+    digest = reprocessed.changes.pop("record_sha256")
+    assert len(digest) == 2 and digest[0] != digest[1]
     assert reprocessed.changes == {"priority": [3, 1], "reasons": [[], ["x"]]}
 
 
