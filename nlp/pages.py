@@ -183,7 +183,10 @@ def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPa
                 pages.append(RawPage(number=index, source=PageSource.OCR, image=target))
             return pages
     except Image.DecompressionBombError as error:
-        raise DocumentError("pages", f"the image exceeds the pixel limit: {error}") from error
+        # Pillow refuses at open past twice its limit, before our own check can run.
+        raise DocumentError(
+            "pages", f"the image exceeds the limit of {options.max_image_pixels} pixels: {error}"
+        ) from error
     except (OSError, ValueError) as error:
         raise DocumentError("pages", f"unreadable image: {error}") from error
 
