@@ -196,3 +196,23 @@ def test_a_page_that_takes_too_long_to_read_is_a_clear_error(tmp_path: Path) -> 
     # The child was stopped, not left reading.
     running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
     assert running.stdout == ""
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_page_images_over_the_pixel_limit_are_refused_before_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)  # restored after
+    small = SplitOptions(max_image_pixels=1000)
+    image = tmp_path / "page.png"
+    Image.new("L", (40, 40), 255).save(image)  # 1,600 px: between Pillow's warning and refusal
+    with pytest.raises(DocumentError, match="a page of 40×40 pixels exceeds the limit of 1000"):
+        split_pages(image, "image/png", tmp_path, small)
+    assert Image.MAX_IMAGE_PIXELS == 1000  # Pillow's own guard, set from the same setting
+    Image.new("L", (80, 80), 255).save(image)  # past twice the limit: Pillow refuses at open
+    with pytest.raises(DocumentError, match="exceeds the limit of 1000 pixels"):
+        split_pages(image, "image/png", tmp_path, small)
+    pdf = text_pdf(["x"], tmp_path / "page.pdf")  # A4, no real text: to be rasterised at 300 dpi
+    with pytest.raises(DocumentError, match="a page of 2479×3508 pixels exceeds"):
+        split_pages(pdf, "application/pdf", tmp_path, SplitOptions(max_image_pixels=8_000_000))
+    assert split_pages(image, "image/png", tmp_path, SplitOptions())  # the default reads it
