@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from rogatory.evaluation import (
+    MANIFEST,
     SUBSETS,
     Outcome,
     Sample,
@@ -68,7 +69,13 @@ def evaluate(
     """Run the pipeline on the labelled samples (rendered scans, by default through the whole
     flow in a temporary data folder) and print per-field precision, recall and F1, micro-F1 over
     the list fields and the accuracy of the scalar fields: all, tuned and held-out samples."""
-    samples = [s for s in load_samples(samples_dir) if not only or s.id in only]
+    if not (samples_dir / MANIFEST).is_file():
+        raise typer.BadParameter(f"no {MANIFEST} in {samples_dir}", param_hint="SAMPLES_DIR")
+    listed = load_samples(samples_dir)
+    unknown = sorted(set(only or ()) - {s.id for s in listed})
+    if unknown:
+        raise typer.BadParameter(f"not in the manifest: {', '.join(unknown)}", param_hint="--only")
+    samples = [s for s in listed if not only or s.id in only]
     if from_cache and cache is None:
         raise typer.BadParameter("--from-cache needs --cache DIR")
     mode = Mode.TEXTS if texts else Mode.CACHE if from_cache else Mode.SCANS

@@ -128,6 +128,16 @@ def test_eval_command_on_source_texts() -> None:
     assert "held-out (0)" in result.output and "tuned (1)" in result.output
 
 
+def test_eval_command_refuses_a_folder_without_manifest_and_unknown_ids(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["eval", str(tmp_path), "--texts"])
+    assert missing.exit_code == 2
+    assert "manifest.yaml" in missing.output
+    unknown = runner.invoke(app, ["eval", str(SAMPLES), "--texts", "--only", "xx99_nothing"])
+    assert unknown.exit_code == 2
+    assert "xx99_nothing" in unknown.output
+
+
 @pytest.mark.slow
 def test_eval_command_runs_the_whole_flow_on_a_scan(tmp_path: Path) -> None:
     """A real scan through OCR and the flow: the command writes the OCR'd pages it scored, and
