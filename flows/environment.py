@@ -16,6 +16,8 @@ def configure_prefect(settings: Settings) -> None:
         "PREFECT_LOGGING_TO_API_ENABLED": "false",
         # The temporary server needs 7–9 s to start on 2 cores; CI machines can be slower.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        # Dask's scheduler and workers log every connection at INFO; only problems matter here.
+        "DASK_LOGGING__DISTRIBUTED": "warning",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

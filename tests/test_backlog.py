@@ -1,0 +1,239 @@
+"""Backlog runs: killed with SIGKILL mid-run and run again, every file is in the store exactly
+once; on a Dask cluster of worker processes with PostgreSQL, the same records as a local run."""
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from distributed import LocalCluster
+from PIL import Image
+
+from rogatory.flows.backlog import run_backlog
+from rogatory.flows.pipeline import run_pipeline
+from rogatory.flows.reprocess import reprocess_records
+from rogatory.flows.saving import close_stores
+from rogatory.models import Extraction, Record
+from rogatory.review.store import Store
+from rogatory.settings import get_settings
+
+from bench.databases import postgres_schema
+from conftest import REPO, SPANISH_LETTER, render_page, text_pdf
+
+pytestmark = pytest.mark.slow
+CLI = str(REPO / ".venv" / "bin" / "rogatory")
+
+
+def make_backlog(folder: Path, text_files: int, scans: int) -> list[Path]:
+    """Text PDFs that differ in a line, scans turned a little, and one empty file (stored with
+    its error, not a failure)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [
+        text_pdf([*SPANISH_LETTER, f"Expediente {n}/2026"], folder / f"request-{n:03}.pdf")
+        for n in range(text_files)
+    ]
+    for n in range(scans):
+        lines = [*SPANISH_LETTER[:4], f"Referencia {n}/2026", *SPANISH_LETTER[4:]]
+        files.append(render_page(lines, folder / f"scan-{n}.png", rotate_deg=0.8 * (n + 1)))
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")
+    return [*files, empty]
+
+
+def backlog_env(data_dir: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(data_dir), "HOME": str(data_dir)}
+
+
+def count(database: Path, table: str) -> int:
+    if not database.exists():
+        return 0
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+        try:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        except sqlite3.OperationalError:  # the schema is not created yet
+            return 0
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.2)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> None:
+    files = make_backlog(tmp_path / "inbox", text_files=30, scans=3)
+    data = tmp_path / "data"
+    database = data / "rogatory.db"
+    command = [CLI, "backlog", str(tmp_path / "inbox"), "--concurrency", "2"]
+
+    run = subprocess.Popen(
+        command,
+        env=backlog_env(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: count(database, "records") >= 3, timeout_s=300)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    wait_for(lambda: not group_alive(run.pid), timeout_s=30)
+    stored_at_kill = count(database, "records")
+    assert 3 <= stored_at_kill < len(files), "the kill did not land mid-run"
+
+    rerun = subprocess.run(
+        command, env=backlog_env(data), capture_output=True, text=True, timeout=900
+    )
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    report = json.loads(sorted((data / "runs").glob("backlog-*.json"))[-1].read_text())
+    assert report["files"] == len(files)
+    assert report["skipped"] == stored_at_kill
+    assert report["processed"] == len(files) - stored_at_kill
+    assert report["failures"] == []
+    assert set(report["stage_seconds"]) >= {"ocr", "language", "extraction", "translation"}
+
+    expected = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT sha256, record FROM records").fetchall()
+        assert {sha for sha, _ in rows} == expected
+        for _, raw in rows:
+            Record.model_validate_json(raw)  # whole, valid records only
+        for table in ("documents", "queue_items"):
+            assert count(database, table) == len(files), table
+        per_document = connection.execute(
+            "SELECT sha256, count(*) FROM arrivals GROUP BY sha256"
+        ).fetchall()
+        assert dict(per_document) == dict.fromkeys(expected, 1)
+        processed = connection.execute(
+            "SELECT record_id, count(*) FROM audit_entries"
+            " WHERE action = 'process' GROUP BY record_id"
+        ).fetchall()
+        assert sorted(n for _, n in processed) == [1] * len(files)
+    assert_archive_whole(data)
+
+
+def assert_archive_whole(data: Path) -> None:
+    """Every original under its final name is byte-exact, every page preview decodes."""
+    originals = [p for p in (data / "originals").rglob("*") if p.is_file()]
+    kept = [p for p in originals if not p.name.startswith(".")]
+    for original in kept:
+        assert hashlib.sha256(original.read_bytes()).hexdigest() == original.name
+    for preview in (data / "pages").rglob("*.png"):
+        if not preview.name.startswith("."):
+            with Image.open(preview) as image:
+                image.load()
+
+
+@pytest.fixture
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data directory of this test's own, set through the environment that worker processes
+    inherit; cached stores are let go afterwards."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ROGATORY_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    yield data
+    close_stores()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def comparable(record: Record) -> dict[str, object]:
+    """A record without what differs between two runs of the same file: when it was received."""
+    return record.model_dump(mode="json", exclude={"document": {"received_at"}})
+
+
+def test_backlog_on_a_dask_cluster_gives_the_records_of_a_local_run(
+    tmp_path: Path, own_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = make_backlog(tmp_path / "inbox", text_files=8, scans=1)
+    local = {record.document.sha256: record for record in map(run_pipeline, files)}
+
+    with postgres_schema() as url:
+        monkeypatch.setenv("ROGATORY_DATA_DIR", str(tmp_path / "cluster-data"))
+        monkeypatch.setenv("ROGATORY_DATABASE_URL", url)
+        with LocalCluster(
+            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            monkeypatch.setenv("ROGATORY_DASK_ADDRESS", cluster.scheduler_address)
+            get_settings.cache_clear()
+            report = run_backlog([str(tmp_path / "inbox")], concurrency=3)
+        assert report.failures == [] and report.processed == len(files)
+        assert len(report.workers) > 1, report.workers  # several processes did the work
+        assert os.getpid() not in {int(w.rsplit(":", 1)[1]) for w in report.workers}
+
+        store = Store.open(url)
+        try:
+            for sha256, record in local.items():
+                stored = store.find_by_sha256(sha256)
+                assert stored is not None
+                assert comparable(stored) == comparable(record)
+        finally:
+            store.close()
+            close_stores()
+
+
+def test_reprocess_reruns_extraction_from_stored_text_without_ocr(
+    tmp_path: Path, own_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan = render_page(SPANISH_LETTER, tmp_path / "carta.png", rotate_deg=1.0)
+    record = run_pipeline(scan)
+    assert record.extraction.doc_type is not None
+    url = get_settings().store_url
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:  # rules of old
+        older = record.model_copy(update={"extraction": Extraction()})
+        connection.execute(
+            "UPDATE records SET record = ? WHERE id = ?", (older.model_dump_json(), record.id)
+        )
+    # tesseract cannot run at all now: any OCR would fail the re-run.
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "no-tessdata"))
+
+    done, seconds = reprocess_records("extract", record.document.received_at)
+
+    assert done == 1 and "ocr" not in seconds and "extraction" in seconds
+    store = Store.open(url)
+    try:
+        again = store.get(record.id)
+        assert again is not None
+        assert again.extraction == record.extraction and again.pages == record.pages
+        assert len(store.arrivals(record.document.sha256)) == 1  # a re-run is not an arrival
+        assert [e.action for e in store.audit(record.id)] == ["process", "reprocess"]
+    finally:
+        store.close()
+
+
+def test_schedule_processes_what_arrives_in_the_inbox(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    inbox = tmp_path / "inbox"
+    make_backlog(inbox, text_files=2, scans=0)
+    env = {**backlog_env(data), "ROGATORY_INBOX_DIR": str(inbox)}
+    served = subprocess.Popen(
+        [CLI, "schedule", "--interval", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: count(data / "rogatory.db", "records") == 3, timeout_s=300)
+        text_pdf([*SPANISH_LETTER, "Expediente tardío"], inbox / "late.pdf")
+        wait_for(lambda: count(data / "rogatory.db", "records") == 4, timeout_s=300)
+        assert count(data / "rogatory.db", "arrivals") == 4
+    finally:
+        os.killpg(served.pid, signal.SIGKILL)
+        served.wait()
