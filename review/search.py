@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Engine,
     Select,
@@ -179,7 +180,13 @@ class Search:
             return false()  # no fact is written that way
         words = query.words()
         if words or tokens:
-            conditions.append(Item.record_id.in_(self._index_matches(words, tokens)))
+            found = self._index_matches(words, tokens)
+            if self._postgresql:
+                # As an array the few hits are looked up by key; as IN (subquery) PostgreSQL
+                # hashed them against a scan of every queue item (30 ms, not 3, at 100,000).
+                conditions.append(Item.record_id == func.any(func.array(found.scalar_subquery())))
+            else:
+                conditions.append(Item.record_id.in_(found))
         if "status" in filters:
             conditions.append(Item.status == filters["status"])
         if query.name.strip():
@@ -230,19 +237,8 @@ class Search:
         )
         # The facts first: with the count first, SQLite 3.40 took 40 ms instead of 4 to run
         # the same plan.
-        facts = select(Fact.facet, Fact.value, func.count())
-        if matching is None:  # every record: the facts straight from their index
-            facts = facts.where(Fact.facet.in_(FACT_FACETS))
-        else:
-            # An outer join, which SQLite never reorders: the facts are read from each hit by
-            # record id. As an inner join it chose to read every fact of these kinds in facet
-            # order and look each up among the hits (100 ms with 600 hits in 100,000 records).
-            # Hits without such facts give one row of nulls, skipped below.
-            facts = facts.select_from(hits).outerjoin(
-                Fact, and_(Fact.record_id == hits.c.record_id, Fact.facet.in_(FACT_FACETS))
-            )
         parts: list[Select[str, str, int]] = [
-            facts.group_by(Fact.facet, Fact.value),
+            self._fact_counts(hits, everything=matching is None),
             *(
                 select(literal(facet), hits.c[facet], func.count())
                 .where(hits.c[facet].is_not(None))
@@ -263,6 +259,28 @@ class Search:
             for facet in FACETS
             if counts[facet]
         }
+
+    def _fact_counts(self, hits: CTE, everything: bool) -> Select[str, str, int]:
+        """Counts of each fact among the hits. The facts are read hit by hit (by record id):
+        with many facts and few hits, both databases otherwise chose to read every fact of these
+        kinds and look each up among the hits (SQLite 100 ms, PostgreSQL 80 ms with 1,500 hits
+        in 100,000 records)."""
+        counted = select(Fact.facet, Fact.value, func.count())
+        if everything:  # every record: the facts straight from their index
+            return counted.where(Fact.facet.in_(FACT_FACETS)).group_by(Fact.facet, Fact.value)
+        of_hit = and_(Fact.record_id == hits.c.record_id, Fact.facet.in_(FACT_FACETS))
+        if self._postgresql:
+            # OFFSET 0 keeps PostgreSQL from flattening the lateral subquery into a hash join.
+            facts = select(Fact.facet, Fact.value).where(of_hit).offset(0).lateral("facts")
+            return (
+                select(facts.c.facet, facts.c.value, func.count())
+                .select_from(hits)
+                .join(facts, true())
+                .group_by(facts.c.facet, facts.c.value)
+            )
+        # An outer join, which SQLite never reorders. Hits without such facts give one row of
+        # nulls, skipped by the caller.
+        return counted.select_from(hits).outerjoin(Fact, of_hit).group_by(Fact.facet, Fact.value)
 
 
 def _describe(session: Session, hits: list[Hit]) -> None:
