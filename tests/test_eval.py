@@ -110,11 +110,12 @@ def test_micro_f1_and_accuracy_over_documents() -> None:
     assert "doc_type: got None, want 'eio'" in empty.differences()
 
 
-def test_manifest_marks_about_a_third_held_out() -> None:
+def test_manifest_holds_out_a_third_or_more() -> None:
+    """A third chosen before tuning, plus a second round written after the rules were frozen."""
     samples = load_samples(SAMPLES)
     held_out = [s for s in samples if s.heldout]
     assert len(samples) >= 30
-    assert 0.25 <= len(held_out) / len(samples) <= 0.4
+    assert 0.3 <= len(held_out) / len(samples) <= 0.5
     assert {s.language for s in held_out} >= {"es", "fr", "de", "it", "pt", "en"}
 
 
