@@ -250,6 +250,13 @@ def score_by_subset(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
     }
 
 
+def _prf_cell(scores: Scores, values: tuple[float, float, float]) -> str:
+    """Precision, recall and F1, or a dash for a subset without documents."""
+    if not scores.documents:
+        return f"{'-':>12}{'-':>5}{'-':>5}"
+    return "{:>12.2f}{:>5.2f}{:>5.2f}".format(*values)
+
+
 def report(outcomes: Sequence[Outcome]) -> str:
     """Per-field precision / recall / F1, micro-F1 and scalar accuracy for all samples and for the
     tuned and held-out ones apart, as a plain-text table."""
@@ -258,12 +265,15 @@ def report(outcomes: Sequence[Outcome]) -> str:
     heading = "".join(f"{f'{n} ({subsets[n].documents})':>22}" for n in names)
     lines = [f"{'list field':24}{heading}", f"{'':24}" + f"{'P    R    F1':>22}" * len(names)]
     for name in [*LISTS, PARTY_NAMES]:
-        cells = "".join("{:>12.2f}{:>5.2f}{:>5.2f}".format(*subsets[n].field(name)) for n in names)
+        cells = "".join(_prf_cell(subsets[n], subsets[n].field(name)) for n in names)
         lines.append(f"{name:24}{cells}")
-    cells = "".join("{:>12.2f}{:>5.2f}{:>5.2f}".format(*subsets[n].micro) for n in names)
+    cells = "".join(_prf_cell(subsets[n], subsets[n].micro) for n in names)
     lines += [f"{'micro (list fields)':24}{cells}", "", f"{'scalar field':24}{heading}"]
     for name in [*SCALARS, SIMILAR_AUTHORITY]:
-        cells = "".join(f"{subsets[n].accuracy(name):>22.2f}" for n in names)
+        cells = "".join(
+            f"{subsets[n].accuracy(name):>22.2f}" if subsets[n].documents else f"{'-':>22}"
+            for n in names
+        )
         lines.append(f"{name:24}{cells}")
     failed = [o for o in outcomes if o.error]
     if failed:

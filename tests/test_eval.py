@@ -127,6 +127,8 @@ def test_eval_command_on_source_texts() -> None:
     assert "--- es01_mla_madrid" in result.output
     assert "micro (list fields)" in result.output
     assert "held-out (0)" in result.output and "tuned (1)" in result.output
+    offences = next(line for line in result.output.splitlines() if line.startswith("offences"))
+    assert offences.split()[-3:] == ["-", "-", "-"]  # no held-out document, no score
 
 
 def test_eval_command_refuses_a_folder_without_manifest_and_unknown_ids(tmp_path: Path) -> None:
