@@ -12,6 +12,7 @@ from .worklist import QueueFilter
 
 router = APIRouter()
 LEASE = timedelta(minutes=30)
+SHOWN = 200
 
 
 @router.get("/queue")
@@ -21,7 +22,8 @@ def queue_page(
     return render(
         request,
         "queue.html",
-        items=space.worklist.items(wanted),
+        items=space.worklist.items(wanted, limit=SHOWN),
+        limit=SHOWN,
         choices=space.worklist.choices(),
         wanted=wanted.model_dump(),
         now=space.clock(),
