@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from rogatory.models import Page, PageSource
-from rogatory.nlp.extract import extract
 
 MANIFEST = "manifest.yaml"
 
@@ -105,6 +104,9 @@ def source_pages(sample: Sample) -> list[Page]:
 def extract_pages(pages: Sequence[Page], sample: Sample) -> dict[str, Any]:
     """The extraction of pages as JSON, with the sample's own language and receipt time (the
     full pipeline detects the language itself)."""
+    # Imported here: spaCy (and the torch it pulls in) would slow every `rogatory` command.
+    from rogatory.nlp.extract import extract
+
     return extract(pages, sample.language, sample.received_at).model_dump(mode="json")
 
 
