@@ -13,7 +13,7 @@ SAMPLES := samples/requests
 PIP := $(BIN)/pip install -q --progress-bar off
 QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup system postgres venv demo test bench lint samples clean
+.PHONY: setup system postgres venv demo test bench eval lint samples clean
 
 setup: system venv
 
@@ -43,6 +43,10 @@ test: setup postgres
 
 bench: setup postgres
 	@$(BIN)/python -m bench
+
+# Extraction scored against the labelled samples, each scan through the whole flow (~4 min).
+eval: setup
+	@$(BIN)/rogatory eval samples/
 
 lint: setup
 	@$(BIN)/ruff check .
