@@ -70,6 +70,8 @@ class Sample(BaseModel):
     output: Path
     received_at: datetime
     heldout: bool = False
+    # Which held-out round: each was written or set aside before a round of rule changes.
+    round: int | None = None
 
 
 def load_samples(root: Path) -> list[Sample]:
@@ -114,18 +116,26 @@ def _text(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+def _folded(value: str) -> str:
+    """Without case or accents (compatibility forms too: "nº" is "no")."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _name(value: str) -> str:
     """A name's words in any order, without punctuation or accents: "HUBER, Maximilian Georg"
     is "Maximilian Georg Huber", "Ltd." at the end of a sentence is "Ltd", and "Lucia Beltran"
     read by OCR without its accents is still the party "Lucía Beltrán"."""
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFD", value.casefold()) if not unicodedata.combining(ch)
-    )
-    return " ".join(sorted(re.findall(r"\w+", plain)))
+    return " ".join(sorted(re.findall(r"\w+", _folded(value))))
 
 
 def _scalar(value: Any) -> Any:
-    return _text(value) if isinstance(value, str) else value
+    """Text values in their own word order, without case, accents or punctuation: the authority
+    "Juzgado de Instrucción n.º 2" is "Juzgado de Instruccion nº 2" (the same rule for every
+    sample; a wrong or misread word still counts as wrong)."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(re.sub(r"[^\w\s]", "", _folded(value)).split())
 
 
 def _same_reference(a: str, b: str) -> bool:
@@ -247,9 +257,14 @@ class Scores:
 
 
 def score_by_subset(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
-    return {
+    """All, tuned and held-out samples, then each held-out round apart."""
+    subsets = {
         name: Scores.of(o for o in outcomes if keep(o.sample)) for name, keep in SUBSETS.items()
     }
+    rounds = sorted({o.sample.round for o in outcomes if o.sample.round is not None})
+    for number in rounds:
+        subsets[f"round {number}"] = Scores.of(o for o in outcomes if o.sample.round == number)
+    return subsets
 
 
 def _prf_cell(scores: Scores, values: tuple[float, float, float]) -> str:

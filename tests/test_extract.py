@@ -164,6 +164,21 @@ def test_unticked_boxes_of_a_form_are_not_requested() -> None:
     assert offences(result) == {Offence.MONEY_LAUNDERING}
 
 
+def test_boxes_read_with_braces_by_ocr_are_still_boxes() -> None:
+    # A fax scan: OCR reads "[ ]" as "[ }" and "[X]" as "{X}".
+    form = "[ } Audition d'un témoin\n{X} Perquisition et saisie\n[ } trafic de stupéfiants\n"
+    result = run(form, "fr")
+    assert {m.type for m in result.measures} == {Measure.SEARCH_AND_SEIZURE}
+    assert offences(result) == set()
+
+
+def test_inflected_phrase_keeps_its_own_category() -> None:
+    # "Computerbetrugs" is the genitive of the cybercrime "Computerbetrug", not a swindle.
+    result = run("wegen des Verdachts des gewerbsmäßigen Computerbetrugs ermittelt", "de")
+    assert offences(result) == {Offence.CYBERCRIME}
+    assert offences(run("wegen schweren Betruges", "de")) == {Offence.SWINDLING}
+
+
 def test_accents_dropped_by_ocr_still_match() -> None:
     result = run("Solicitud de detencion provisional con fines de extradicion.", "es")
     assert result.doc_type == DocType.PROVISIONAL_ARREST_REQUEST
@@ -353,6 +368,65 @@ def test_requesting_authority_from_a_label_or_the_letterhead() -> None:
     assert labelled.requesting_authority == "Juzgado de Instrucción nº 3 de Madrid"
     letterhead = run("TRIBUNAL JUDICIAIRE DE LYON - CABINET DE MME DUFRESNE\n67 rue Servient", "fr")
     assert letterhead.requesting_authority == "TRIBUNAL JUDICIAIRE DE LYON"
+
+
+def test_authority_without_the_signing_official_or_ocr_slips() -> None:
+    signed = run(
+        "Anordnungsbehörde: Staatsanwaltschaft Wien, Oberstaatsanwältin Dr. Leitner\n", "de"
+    )
+    assert signed.requesting_authority == "Staatsanwaltschaft Wien"
+    columns = run("Autoridade de emissão: DIAP de Lisboa Procuradora da República\n", "pt")
+    assert columns.requesting_authority == "DIAP de Lisboa"
+    slipped = run("JUZGADO DE INSTRUCCIÓN N? 5 DE VALENCIA\nCalle del Justicia 2", "es")
+    assert slipped.requesting_authority == "JUZGADO DE INSTRUCCIÓN Nº 5 DE VALENCIA"
+    roman = run("Staatsanwaltschaft Ill des Kantons Zürich\nWeststrasse 70", "de")
+    assert roman.requesting_authority == "Staatsanwaltschaft III des Kantons Zürich"
+
+
+def test_document_date_label_in_running_text_loses_to_the_place_and_date_line() -> None:
+    text = (
+        "Valencia, 9 de febrero de 2026\n\nLes recuerdo que, con fecha 14 de octubre de 2025, "
+        "este Juzgado remitió una comisión rogatoria.\n"
+    )
+    assert run(text, "es").document_date == date(2026, 2, 9)
+    assert run("Fecha: 3 de marzo de 2026\nMadrid", "es").document_date == date(2026, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "it",
+            "per il reato di bancarotta fraudolenta ai danni della società fallita Emiliana "
+            "Ceramiche S.p.A., con un passivo",
+            ("Emiliana Ceramiche S.p.A.", PartyRole.VICTIM),
+        ),
+        (
+            "es",
+            "delitos cometidos por la sociedad Ikatz Renovables, S.L. y por su administrador",
+            ("Ikatz Renovables, S.L.", PartyRole.SUSPECT),
+        ),
+        (
+            "en",
+            "The Scottish Ministers request the extradition of Piotr NOWAKOWSKI to Scotland.",
+            ("Piotr NOWAKOWSKI", PartyRole.SUSPECT),
+        ),
+        (
+            "en",
+            "Marcus ELLINGTON is under investigation in the Southern District of Florida.",
+            ("Marcus ELLINGTON", PartyRole.SUSPECT),
+        ),
+        (
+            "es",
+            "Según la denuncia de la Agencia Vasca de la Energía, perjudicada, la sociedad obtuvo",
+            ("Agencia Vasca de la Energía", PartyRole.VICTIM),
+        ),
+    ],
+)
+def test_roles_carried_by_prepositions_and_phrases_after_the_name(
+    language: str, text: str, expected: tuple[str, PartyRole]
+) -> None:
+    assert {(p.name, p.role) for p in run(text, language).parties} == {expected}
 
 
 def test_unknown_language_falls_back_without_failing() -> None:

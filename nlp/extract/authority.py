@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from rogatory.models import Evidence
 
 from .components import SPANS
-from .lexicon import authority_regex
+from .lexicon import authority_regex, official_titles_regex
 from .pipeline import Analysed
 from .states import letterhead_end
 
@@ -17,13 +17,17 @@ _TRAILING = re.compile(r"[\s,;:.]*(?:\([^)]*\))?[\s,;:.]*$")
 _LEADING = re.compile(r"^[\s:.\-–]*")
 _MIN_LETTERS = 4
 _MAX_WRAPPED_WORDS = 3
+# OCR slips inside an authority's name that its shape makes safe to undo: the ordinal sign of
+# "nº 3" read as "?", the Roman numeral "III" read with lower-case L ("Staatsanwaltschaft Ill").
+_OCR_NUMERO = re.compile(r"\b([Nn])[?°](?=\s*\d)")
+_OCR_ROMAN = re.compile(r"\b(?=[Il1]*I)(?=[Il1]*[l1])[Il1]{3,4}\b")
 
 
 def requesting_authority(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence] | None:
-    return _labelled(pages) or _letterhead(pages, language)
+    return _labelled(pages, language) or _letterhead(pages, language)
 
 
-def _labelled(pages: Sequence[Analysed]) -> tuple[str, Evidence] | None:
+def _labelled(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence] | None:
     for page in pages:
         for cue in page.spans("cue:authority_label"):
             start = page.text.offsets[cue.end_char - 1] + 1
@@ -40,7 +44,7 @@ def _labelled(pages: Sequence[Analysed]) -> tuple[str, Evidence] | None:
                     continue
             elif page.text.wraps(line):
                 line_end = _wrapped_field(page, line)
-            found = _value(page, start, _next_label(page, start, line_end), 0.85)
+            found = _value(page, start, _next_label(page, start, line_end), 0.85, language)
             if found:
                 return found
     return None
@@ -61,7 +65,7 @@ def _letterhead(pages: Sequence[Analysed], language: str) -> tuple[str, Evidence
             segment = page.text.folded_original[position:end]
             found = None
             if heads.search(segment):
-                found = _value(page, position, _continued(page, end, brk is None), 0.7)
+                found = _value(page, position, _continued(page, end, brk is None), 0.7, language)
             if found:
                 return found
             position = brk.end() if brk else line_end
@@ -113,13 +117,20 @@ def _continued(page: Analysed, end: int, at_line_end: bool) -> int:
     return next_end if page.text.original[start:next_end].strip()[:1].islower() else end
 
 
-def _value(page: Analysed, start: int, end: int, confidence: float) -> tuple[str, Evidence] | None:
+def _value(
+    page: Analysed, start: int, end: int, confidence: float, language: str
+) -> tuple[str, Evidence] | None:
     raw = page.text.original[start:end]
     lead = _LEADING.match(raw)
     begin = start + (lead.end() if lead else 0)
+    # A signing official run into the name ("Staatsanwaltschaft Wien, Oberstaatsanwältin …",
+    # or a second column joined by OCR) ends it.
+    title = official_titles_regex(language).search(page.text.folded_original, begin + 1, end)
+    end = title.start() if title else end
     trail = _TRAILING.search(page.text.original, begin, end)
     stop = trail.start() if trail else end
     value = " ".join(page.text.original[begin:stop].split())
     if sum(ch.isalpha() for ch in value) < _MIN_LETTERS:
         return None
+    value = _OCR_ROMAN.sub(lambda m: "I" * len(m.group(0)), _OCR_NUMERO.sub(r"\1º", value))
     return value, page.text.evidence(begin, stop, _EXTRACTOR, confidence, normalised=False)

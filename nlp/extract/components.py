@@ -31,6 +31,7 @@ LAYERS = {
     "legal_basis": "facts",
     "block": "facts",
     "role": "roles",
+    "role_after": "roles",
     "organisation": "roles",
     "state": "places",
     "demonym": "places",
@@ -46,13 +47,17 @@ class LexiconMatcher:
     def __init__(self, nlp: Language, lexicon: str) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        endings = load_lexicon(lexicon).inflections
         for category, entries in load_lexicon(lexicon).phrases.items():
             for key, phrases in entries.items():
                 label = f"{category}:{key}"
                 plain = [p for p in phrases if not p.startswith(REGEX_PREFIX)]
                 regex = [p for p in phrases if p.startswith(REGEX_PREFIX)]
-                if plain:
-                    self.matcher.add(label, [nlp.make_doc(fold(p)) for p in plain])
+                # Only facts inflect: role words are listed with their forms, and an inflected
+                # one could be another word ("Name" -> "im Namen").
+                forms = _inflected(plain, endings if LAYERS.get(category) == "facts" else ())
+                if forms:
+                    self.matcher.add(label, [nlp.make_doc(p) for p in forms])
                 if regex:
                     self.regexes.append((label, re.compile(alternation(regex), re.IGNORECASE)))
 
@@ -65,6 +70,12 @@ class LexiconMatcher:
                     spans.append(span)
         doc.spans[SPANS] = _longest_per_layer(spans)
         return doc
+
+
+def _inflected(phrases: Iterable[str], endings: Iterable[str]) -> list[str]:
+    """Each folded phrase as written and with each inflection ending on its last word."""
+    folded = [fold(p) for p in phrases]
+    return folded + [p + ending for p in folded for ending in endings]
 
 
 # Between equally long phrases of a layer, the earlier category wins: "SVIZZERA" is the state,
@@ -138,7 +149,7 @@ def _sentence_break(doc: Doc, start: int, end: int) -> bool:
 @Language.factory(
     "rogatory_negation",
     default_config={
-        "scoped": ["offence:", "role:", "cue:custody", "cue:urgent"],
+        "scoped": ["offence:", "role:", "role_after:", "cue:custody", "cue:urgent"],
         "near_tokens": 3,
         "clause_tokens": 40,
     },

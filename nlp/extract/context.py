@@ -6,7 +6,8 @@ import re
 
 from .text import PageText
 
-_BOX = re.compile(r"\[\s*(?P<tick>[xX✓✔])?\s*\]|(?P<empty>☐)|[☒☑]")
+# OCR reads a bracket of a box as a brace ("[ }", "{X}", "{ ]", seen on fax scans).
+_BOX = re.compile(r"[\[{]\s*(?P<tick>[xX✓✔])?\s*[\]}]|(?P<empty>☐)|[☒☑]")
 _LINES_UP = 3
 
 
@@ -18,7 +19,7 @@ def in_unticked_box(page: PageText, original_pos: int) -> bool:
         boxes = list(_BOX.finditer(page.original, start, end))
         if boxes:
             box = boxes[-1]
-            empty_brackets = box.group(0).startswith("[") and box.group("tick") is None
+            empty_brackets = box.group(0)[0] in "[{" and box.group("tick") is None
             return empty_brackets or box.group("empty") is not None
         continued = page.original[start : start + 1] in (" ", "\t")
         if not continued or line == 0:

@@ -76,6 +76,9 @@ def document_date(pages: Sequence[Analysed], language: str) -> tuple[date, Evide
     failing both, a date at the top of the first page, with low confidence."""
     lex = load_lexicon(language)
     label = re.compile(rf"(?:{alternation(lex.date_labels)})\s*:?\s*$", re.IGNORECASE)
+    # A label heading its line ("Date: …") dates the document; one in running text ("con fecha
+    # 14 de octubre" of an earlier letter) counts no more than a date near the top.
+    line_label = re.compile(rf"^\W*(?:{alternation(lex.date_labels)})\s*:?\s*$", re.IGNORECASE)
     place = re.compile(
         rf"[A-Z][\w'.-]*(?:[ ]+[\w'.-]+){{0,3}},[ ]*"
         rf"(?:(?:{alternation(lex.place_date_connectors)})[ ]+)?$"
@@ -86,11 +89,12 @@ def document_date(pages: Sequence[Analysed], language: str) -> tuple[date, Evide
             start = page.text.offsets[found.start]
             line_start, _ = page.text.line(page.text.line_index(start))
             before = page.text.folded[max(0, found.start - 40) : found.start]
-            if label.search(before):
+            line_before = page.text.folded_original[line_start:start]
+            if line_label.search(line_before):
                 score, confidence = 3, 0.9
-            elif place.search(page.text.folded_original[line_start:start]):
+            elif place.search(line_before):
                 score, confidence = 2, 0.85
-            elif index == 0 and page.text.line_index(start) < _TOP_LINES:
+            elif label.search(before) or (index == 0 and page.text.line_index(start) < _TOP_LINES):
                 score, confidence = 1, 0.4
             else:
                 continue

@@ -49,6 +49,12 @@ class Lexicon(BaseModel):
     name_particles: list[str] = []
     company_suffixes: list[str] = []
     organisation_heads: list[str] = []
+    # Endings the language adds to a phrase's last word ("Computerbetrug" -> "Computerbetrugs"):
+    # each plain phrase also matches with one of them.
+    inflections: list[str] = []
+    # Titles of the officials who sign a request ("Oberstaatsanwältin", "juge d'instruction"):
+    # an authority's name ends where one begins.
+    official_titles: list[str] = []
 
     def folded_set(self, words: list[str]) -> frozenset[str]:
         return frozenset(fold(w).lower() for w in words)
@@ -75,6 +81,12 @@ def authority_regex(language: str) -> re.Pattern[str]:
     whole words so that "court" is not found in "Harcourt Square"; compounds are written as
     expressions in the lexicon."""
     return re.compile(alternation(load_lexicon(language).authority_heads), re.IGNORECASE)
+
+
+@cache
+def official_titles_regex(language: str) -> re.Pattern[str]:
+    """Titles of signing officials, matched like authority heads (folded, whole words)."""
+    return re.compile(alternation(load_lexicon(language).official_titles), re.IGNORECASE)
 
 
 def _read(name: str) -> dict[str, Any]:

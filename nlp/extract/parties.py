@@ -28,6 +28,8 @@ _FORWARD_REACH = 8
 _BACKWARD_REACH = 25
 _MAX_NAME_TOKENS = 10
 _MIN_PERSON_WORDS = 2
+# Tokens a legal form may be split into ("S.p" "." "A.").
+_GLUED_TOKENS = 3
 _LINKS = {":", ",", "(", ")", "-"}
 _NOT_NAME_LABELS = ("state:", "demonym:", "city:")
 # What a heading may hold besides its role word: numbering, punctuation.
@@ -62,15 +64,21 @@ def parties(pages: Sequence[Analysed], language: str) -> list[Party]:
     found: dict[tuple[str, ...], Party] = {}
     for page in pages:
         reader = _NameReader(page, _words(language))
-        cues = sorted([*page.spans("role:"), *page.spans("organisation:")], key=lambda s: s.start)
+        cues = sorted(
+            [*page.spans("role:"), *page.spans("role_after:"), *page.spans("organisation:")],
+            key=lambda s: s.start,
+        )
         for cue in cues:
             # An organisation word always comes before the name ("la sociedad X"); a role
-            # word may also follow it ("X, mis en examen").
-            organisation = label_category(cue.label_) == "organisation"
-            name = reader.forward(cue.end) or (None if organisation else reader.backward(cue.start))
+            # word may also follow it ("X, mis en examen"); a `role_after` phrase only follows
+            # it ("X is under investigation in the Southern District …").
+            category = label_category(cue.label_)
+            name = None if category == "role_after" else reader.forward(cue.end)
+            if name is None and category != "organisation":
+                name = reader.backward(cue.start)
             if name:
                 role = PartyRole(cue.label_.split(":", 1)[1])
-                _keep(found, reader.party(name, role, organisation, 0.7))
+                _keep(found, reader.party(name, role, category == "organisation", 0.7))
         for cue in page.spans("role:"):
             for name in reader.listed_under(cue):
                 role = PartyRole(cue.label_.split(":", 1)[1])
@@ -145,7 +153,11 @@ class _NameReader:
             # "SCI Les Aravis": a capitalised article inside a name, never at its start.
             return self.is_word(self.doc[j - 1]) and nxt is not None and self.is_word(nxt)
         if token.lower_ in self.words.particles:
-            return nxt is not None and self.is_word(nxt)
+            # "Agencia Vasca de la Energía": particles may come in a row before the next word.
+            k = j + 1
+            while k < len(self.doc) - 1 and self.doc[k].lower_ in self.words.particles:
+                k += 1
+            return k < len(self.doc) and self.is_word(self.doc[k])
         return token.text == "," and nxt is not None and self._is_suffix(nxt)
 
     def _linked(self, j: int) -> bool:
@@ -158,6 +170,12 @@ class _NameReader:
         return first == second or (second == first + 1 and text.wraps(first))
 
     def _starts_run(self, j: int) -> bool:
+        k = j - 1
+        while k >= 0 and self.doc[k].lower_ in self.words.particles:
+            k -= 1
+        if k < j - 1:
+            # "la denuncia de la Agencia …": particles join a name only after one of its words.
+            return k < 0 or not (self.is_word(self.doc[k]) and self._linked(k + 1))
         return j == 0 or not (self._joinable(j - 1) and self._linked(j))
 
     def _run_end(self, start: int, end: int) -> int:
@@ -190,10 +208,23 @@ class _NameReader:
             end = self._run_end(start, end + 2)
         while end > start and not self.is_word(doc[end - 1]):
             end -= 1
-        suffix_dot = end < len(doc) and doc[end].text == "." and self._is_suffix(doc[end - 1])
-        if suffix_dot and not doc[end - 1].whitespace_:  # "S.r.l." is tokenised "S.r.l" "."
-            end += 1
+        end = self._glued_suffix_end(start, end)
         return (start, end) if self._valid(start, end) else None
+
+    def _glued_suffix_end(self, start: int, end: int) -> int:
+        """A legal form split by the tokenizer ("S.r.l." as "S.r.l" "."; "S.p.A.," as "S.p" "."
+        "A." ","): the name takes the tokens glued to its last word that complete one."""
+        doc = self.doc
+        word = end - 1
+        while word > start and not doc[word - 1].whitespace_:
+            word -= 1
+        best = end
+        for stop in range(end + 1, min(end + _GLUED_TOKENS, len(doc)) + 1):
+            if doc[stop - 2].whitespace_:
+                break
+            if doc[word:stop].text.lower().rstrip(".") in self.words.suffixes:
+                best = stop
+        return best
 
     def _valid(self, start: int, end: int) -> bool:
         tokens = self.doc[start:end]
@@ -219,7 +250,7 @@ class _NameReader:
         skipped = 0
         for j in range(index, min(index + _FORWARD_REACH, len(self.doc))):
             token = self.doc[j]
-            if j in self.organisation_words and j != index:
+            if j in self.organisation_words:
                 continue
             if j in self.blocked:
                 return None
