@@ -2,7 +2,7 @@
 by database triggers, whatever writes the `records` table."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from alembic import command
@@ -226,3 +226,19 @@ def test_records_stored_before_the_index_existed_are_indexed(
     finally:
         reopened.close()
         engine.dispose()
+
+
+def test_search_sees_what_people_corrected(
+    search: Search, store: Store, stored: list[Record]
+) -> None:
+    first = stored[0].id  # machine: ES, money laundering, an MLA request
+    store.claim(first, "ana", timedelta(hours=1))
+    store.correct(first, "ana", "requesting_state", "PT")
+    store.correct(first, "ana", "offences", [])
+    store.correct(first, "ana", "doc_type", "eio")
+    assert ids(search, state="PT") == [first]
+    assert ids(search, state="ES") == []
+    assert first not in ids(search, offence="money_laundering")
+    assert ids(search, doc_type="eio") == [first]
+    assert ids(search, text="blanqueo") == [first]  # the text is indexed as before
+    assert ids(search, name="juan perez") == [first]  # parties were not corrected

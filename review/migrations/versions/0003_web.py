@@ -35,47 +35,75 @@ FOLDS = (
 )
 ACCENTED, FOLDED = FOLDS[0::2], FOLDS[1::2]
 
-SQLITE_FACTS = f"""
+# The extraction fields the index reads, each as people corrected it where they did (the
+# corrections table holds their values, the record the machine's).
+LIST_FIELDS = ["offences", "measures", "legal_basis", "parties", "identifiers", "references"]
+SCALAR_FIELDS = ["requesting_state", "doc_type"]
+
+
+def _sqlite_field(name: str, record_id: str, record: str) -> str:
+    """The field's value as JSON text: the correction if there is one, else the machine's."""
+    return (
+        f"coalesce((SELECT corrected_value FROM corrections WHERE record_id = {record_id} "
+        f"AND field = '{name}'), {record} -> '$.extraction.{name}')"
+    )
+
+
+def _sqlite_index(record_id: str, record: str) -> str:
+    """Statements that write the facts and the full text of one record (`record` is its JSON);
+    the text only while the records row exists."""
+
+    def field(name: str) -> str:
+        return _sqlite_field(name, record_id, record)
+
+    return f"""
     INSERT INTO record_facets (record_id, facet, value)
-    SELECT NEW.id, 'offence', json_extract(value, '$.category')
-        FROM json_each(NEW.record, '$.extraction.offences')
-    UNION SELECT NEW.id, 'measure', json_extract(value, '$.type')
-        FROM json_each(NEW.record, '$.extraction.measures')
-    UNION SELECT NEW.id, 'legal_basis', json_extract(value, '$.instrument')
-        FROM json_each(NEW.record, '$.extraction.legal_basis')
-    UNION SELECT NEW.id, 'person', json_extract(value, '$.name')
-        FROM json_each(NEW.record, '$.extraction.parties')
-        WHERE json_extract(value, '$.kind') = 'person'
-    UNION SELECT NEW.id,
-        CASE json_extract(value, '$.kind') WHEN 'case_reference' THEN 'reference'
-        ELSE json_extract(value, '$.kind') END,
-        json_extract(value, '$.value')
-        FROM json_each(NEW.record, '$.extraction.identifiers')
-        WHERE json_extract(value, '$.kind') IN {LINKING_KINDS}
-    UNION SELECT NEW.id, 'reference', value FROM json_each(NEW.record, '$.extraction.references')
-    UNION SELECT NEW.id, 'state', json_extract(NEW.record, '$.extraction.requesting_state')
-        WHERE json_extract(NEW.record, '$.extraction.requesting_state') IS NOT NULL;
-"""
-SQLITE_TEXT = f"""
-    INSERT INTO search_keys (record_id) VALUES (NEW.id);
-    INSERT INTO record_search (rowid, original, translation, facets) VALUES (
-        (SELECT key FROM search_keys WHERE record_id = NEW.id),
-        (SELECT group_concat(json_extract(value, '$.text'), char(10))
-            FROM json_each(NEW.record, '$.pages')),
+    SELECT {record_id}, 'offence', value ->> '$.category' FROM json_each({field("offences")})
+    UNION SELECT {record_id}, 'measure', value ->> '$.type' FROM json_each({field("measures")})
+    UNION SELECT {record_id}, 'legal_basis', value ->> '$.instrument'
+        FROM json_each({field("legal_basis")})
+    UNION SELECT {record_id}, 'person', value ->> '$.name' FROM json_each({field("parties")})
+        WHERE value ->> '$.kind' = 'person'
+    UNION SELECT {record_id},
+        CASE value ->> '$.kind' WHEN 'case_reference' THEN 'reference'
+        ELSE value ->> '$.kind' END,
+        value ->> '$.value'
+        FROM json_each({field("identifiers")})
+        WHERE value ->> '$.kind' IN {LINKING_KINDS}
+    UNION SELECT {record_id}, 'reference', value FROM json_each({field("references")})
+    UNION SELECT {record_id}, 'state', {field("requesting_state")} ->> '$'
+        WHERE {field("requesting_state")} ->> '$' IS NOT NULL;
+    INSERT INTO search_keys (record_id) SELECT id FROM records WHERE id = {record_id};
+    INSERT INTO record_search (rowid, original, translation, facets) SELECT
+        key,
+        (SELECT group_concat(value ->> '$.text', char(10)) FROM json_each({record}, '$.pages')),
         coalesce(
             (SELECT group_concat(value, char(10))
-                FROM json_each(NEW.record, '$.translation.pages')),
-            json_extract(NEW.record, '$.translation.text')),
+                FROM json_each({record}, '$.translation.pages')),
+            {record} ->> '$.translation.text'),
         coalesce((SELECT group_concat(facet || '_' || value, ' ') FROM record_facets
-            WHERE record_id = NEW.id AND facet IN {INDEXED_FACETS}), '')
-        || ' language_' || coalesce(json_extract(NEW.record, '$.language.code'), '{NONE}')
-        || ' doc_type_' || coalesce(json_extract(NEW.record, '$.extraction.doc_type'), '{NONE}'));
+            WHERE record_id = {record_id} AND facet IN {INDEXED_FACETS}), '')
+        || ' language_' || coalesce({record} ->> '$.language.code', '{NONE}')
+        || ' doc_type_' || coalesce({field("doc_type")} ->> '$', '{NONE}')
+        FROM search_keys WHERE record_id = {record_id};
 """
-SQLITE_FORGET = """
-    DELETE FROM record_search WHERE rowid = (SELECT key FROM search_keys WHERE record_id = OLD.id);
-    DELETE FROM search_keys WHERE record_id = OLD.id;
-    DELETE FROM record_facets WHERE record_id = OLD.id;
+
+
+def _sqlite_forget(record_id: str) -> str:
+    return f"""
+    DELETE FROM record_search
+        WHERE rowid = (SELECT key FROM search_keys WHERE record_id = {record_id});
+    DELETE FROM search_keys WHERE record_id = {record_id};
+    DELETE FROM record_facets WHERE record_id = {record_id};
 """
+
+
+def _sqlite_reindex(record_id: str) -> str:
+    """Forget and index again the record with this id; nothing is written if it is gone."""
+    record = f"(SELECT record FROM records WHERE id = {record_id})"
+    return _sqlite_forget(record_id) + _sqlite_index(record_id, record)
+
+
 SQLITE = [
     # FTS5 rows are keyed by an integer; search_keys gives each record one that never changes
     # (a plain table's implicit rowid may be renumbered by VACUUM).
@@ -87,11 +115,17 @@ SQLITE = [
     """CREATE VIRTUAL TABLE record_search USING fts5(
         original, translation, facets,
         tokenize = "unicode61 remove_diacritics 2 tokenchars '_'")""",
-    f"CREATE TRIGGER records_index_insert AFTER INSERT ON records BEGIN {SQLITE_FACTS}"
-    f"{SQLITE_TEXT} END",
-    f"CREATE TRIGGER records_index_update AFTER UPDATE OF id, record ON records BEGIN "
-    f"{SQLITE_FORGET} {SQLITE_FACTS} {SQLITE_TEXT} END",
-    f"CREATE TRIGGER records_index_delete AFTER DELETE ON records BEGIN {SQLITE_FORGET} END",
+    "CREATE TRIGGER records_index_insert AFTER INSERT ON records BEGIN "
+    f"{_sqlite_index('NEW.id', 'NEW.record')} END",
+    "CREATE TRIGGER records_index_update AFTER UPDATE OF id, record ON records BEGIN "
+    f"{_sqlite_forget('OLD.id')} {_sqlite_index('NEW.id', 'NEW.record')} END",
+    f"CREATE TRIGGER records_index_delete AFTER DELETE ON records BEGIN "
+    f"{_sqlite_forget('OLD.id')} END",
+    *(
+        f"CREATE TRIGGER corrections_index_{event.lower()} AFTER {event} ON corrections BEGIN "
+        f"{_sqlite_reindex(row + '.record_id')} END"
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ),
 ]
 
 
@@ -100,40 +134,53 @@ def _array(expression: str) -> str:
     return f"CASE WHEN jsonb_typeof({expression}) = 'array' THEN {expression} ELSE '[]' END"
 
 
-POSTGRESQL_FACTS = f"""
+def _postgresql_field(name: str) -> str:
+    """The field's value as jsonb: the correction if there is one, else the machine's."""
+    return (
+        f"coalesce((SELECT corrected_value FROM corrections WHERE record_id = rid "
+        f"AND field = '{name}'), doc->'extraction'->'{name}')"
+    )
+
+
+def _list(name: str) -> str:
+    return _array(_postgresql_field(name))
+
+
+POSTGRESQL_INDEX = f"""
+    DELETE FROM record_search WHERE record_id = rid;
+    DELETE FROM record_facets WHERE record_id = rid;
+    SELECT record INTO doc FROM records WHERE id = rid;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
     INSERT INTO record_facets (record_id, facet, value)
-    SELECT NEW.id, 'offence', o->>'category'
-        FROM jsonb_array_elements({_array("NEW.record->'extraction'->'offences'")}) o
-    UNION SELECT NEW.id, 'measure', m->>'type'
-        FROM jsonb_array_elements({_array("NEW.record->'extraction'->'measures'")}) m
-    UNION SELECT NEW.id, 'legal_basis', b->>'instrument'
-        FROM jsonb_array_elements({_array("NEW.record->'extraction'->'legal_basis'")}) b
-    UNION SELECT NEW.id, 'person', p->>'name'
-        FROM jsonb_array_elements({_array("NEW.record->'extraction'->'parties'")}) p
+    SELECT rid, 'offence', o->>'category' FROM jsonb_array_elements({_list("offences")}) o
+    UNION SELECT rid, 'measure', m->>'type' FROM jsonb_array_elements({_list("measures")}) m
+    UNION SELECT rid, 'legal_basis', b->>'instrument'
+        FROM jsonb_array_elements({_list("legal_basis")}) b
+    UNION SELECT rid, 'person', p->>'name' FROM jsonb_array_elements({_list("parties")}) p
         WHERE p->>'kind' = 'person'
-    UNION SELECT NEW.id,
+    UNION SELECT rid,
         CASE i->>'kind' WHEN 'case_reference' THEN 'reference' ELSE i->>'kind' END, i->>'value'
-        FROM jsonb_array_elements({_array("NEW.record->'extraction'->'identifiers'")}) i
+        FROM jsonb_array_elements({_list("identifiers")}) i
         WHERE i->>'kind' IN {LINKING_KINDS}
-    UNION SELECT NEW.id, 'reference', r
-        FROM jsonb_array_elements_text({_array("NEW.record->'extraction'->'references'")}) r
-    UNION SELECT NEW.id, 'state', NEW.record->'extraction'->>'requesting_state'
-        WHERE NEW.record->'extraction'->>'requesting_state' IS NOT NULL;
-"""
-POSTGRESQL_TEXT = f"""
-    INSERT INTO record_search (record_id, document) VALUES (NEW.id,
+    UNION SELECT rid, 'reference', r FROM jsonb_array_elements_text({_list("references")}) r
+    UNION SELECT rid, 'state', {_postgresql_field("requesting_state")} #>> '{{}}'
+        WHERE {_postgresql_field("requesting_state")} #>> '{{}}' IS NOT NULL;
+    INSERT INTO record_search (record_id, document) VALUES (rid,
         setweight(to_tsvector('simple', search_fold(coalesce(
             (SELECT string_agg(p->>'text', E'\\n')
-                FROM jsonb_array_elements({_array("NEW.record->'pages'")}) p), ''))), 'A')
+                FROM jsonb_array_elements({_array("doc->'pages'")}) p), ''))), 'A')
         || setweight(to_tsvector('simple', search_fold(coalesce(
             (SELECT string_agg(t, E'\\n') FROM jsonb_array_elements_text(
-                {_array("NEW.record->'translation'->'pages'")}) t),
-            NEW.record->'translation'->>'text', ''))), 'B')
+                {_array("doc->'translation'->'pages'")}) t),
+            doc->'translation'->>'text', ''))), 'B')
         || (SELECT array_to_tsvector(array_agg(token)) FROM (
             SELECT lower(facet || '_' || value) AS token FROM record_facets
-                WHERE record_id = NEW.id AND facet IN {INDEXED_FACETS}
-            UNION SELECT 'language_' || lower(coalesce(NEW.record->'language'->>'code', '{NONE}'))
-            UNION SELECT 'doc_type_' || coalesce(NEW.record->'extraction'->>'doc_type', '{NONE}')
+                WHERE record_id = rid AND facet IN {INDEXED_FACETS}
+            UNION SELECT 'language_' || lower(coalesce(doc->'language'->>'code', '{NONE}'))
+            UNION SELECT 'doc_type_'
+                || coalesce({_postgresql_field("doc_type")} #>> '{{}}', '{NONE}')
         ) AS tokens));
 """
 POSTGRESQL = [
@@ -142,20 +189,33 @@ POSTGRESQL = [
     """CREATE TABLE record_search (
         record_id VARCHAR(64) PRIMARY KEY, document tsvector NOT NULL)""",
     "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
-    f"""CREATE FUNCTION records_index() RETURNS trigger LANGUAGE plpgsql AS $$
+    # One function writes a record's index from the table as it stands (nothing when the record
+    # is gone); the triggers of both tables call it.
+    f"""CREATE FUNCTION index_record(rid varchar) RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE
+        doc jsonb;
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            DELETE FROM record_search WHERE record_id = OLD.id;
-            DELETE FROM record_facets WHERE record_id = OLD.id;
+        {POSTGRESQL_INDEX}
+    END $$""",
+    """CREATE FUNCTION records_index() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM index_record(OLD.id);
         END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            {POSTGRESQL_FACTS}
-            {POSTGRESQL_TEXT}
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM index_record(NEW.id);
         END IF;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER records_index AFTER INSERT OR UPDATE OF id, record OR DELETE ON records
     FOR EACH ROW EXECUTE FUNCTION records_index()""",
+    """CREATE FUNCTION corrections_index() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM index_record(CASE TG_OP WHEN 'DELETE' THEN OLD.record_id ELSE NEW.record_id END);
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER corrections_index AFTER INSERT OR UPDATE OR DELETE ON corrections
+    FOR EACH ROW EXECUTE FUNCTION corrections_index()""",
 ]
 
 
@@ -202,12 +262,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER records_index ON records")
+        op.execute("DROP TRIGGER corrections_index ON corrections")
         op.execute("DROP FUNCTION records_index()")
+        op.execute("DROP FUNCTION corrections_index()")
+        op.execute("DROP FUNCTION index_record(varchar)")
         op.execute("DROP TABLE record_search")
         op.execute("DROP FUNCTION search_fold(text)")
     else:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER records_index_{event}")
+            op.execute(f"DROP TRIGGER corrections_index_{event}")
         op.execute("DROP TABLE record_search")
         op.execute("DROP TABLE search_keys")
     op.drop_table("record_facets")
