@@ -429,6 +429,24 @@ def test_roles_carried_by_prepositions_and_phrases_after_the_name(
     assert {(p.name, p.role) for p in run(text, language).parties} == {expected}
 
 
+def test_coordinated_names_share_the_role_word() -> None:
+    text = "gegen die Beschuldigten Kevin Dahlke und Jannik Dahlke wegen Geldwäsche"
+    parties = {(p.name, p.role) for p in run(text, "de").parties}
+    assert parties == {("Kevin Dahlke", PartyRole.SUSPECT), ("Jannik Dahlke", PartyRole.SUSPECT)}
+
+
+def test_iban_check_digits_misread_by_ocr_are_corrected_only_when_mod97_passes() -> None:
+    read = run("zum Konto DEO6 1005 0000 6015 1842 19 und LU1I5 0560 8656 9070 2931.", "de")
+    ibans = {(i.value, i.evidence.extractor) for i in read.identifiers}
+    corrected = "rules:identifiers-ocr-corrected@1"
+    assert ibans == {
+        ("DE06100500006015184219", corrected),
+        ("LU150560865690702931", corrected),
+    }
+    # A misread that no correction makes valid is not guessed.
+    assert run("Konto DEO7 1005 0000 6015 1842 19.", "de").identifiers == []
+
+
 def test_unknown_language_falls_back_without_failing() -> None:
     result = run("Urgent. Account GB15 MIDL 4005 1512 3456 78, phone +44 20 7946 0321.", None)
     assert result.urgent

@@ -16,6 +16,13 @@ from .pipeline import Analysed
 _EXTRACTOR = "rules:identifiers@1"
 _EXTRACTOR_OCR = "rules:identifiers-ocr-corrected@1"
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+# Check digits misread by OCR ("DEO6", "LU1I5"): letters for digits or one character too many.
+# Only a correction that passes mod-97 and the country's length is taken.
+_OCR_IBAN = re.compile(
+    r"\b(?P<country>[A-Z]{2})(?P<check>[\dOIl]{2,3})"
+    r"(?P<rest>(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
+)
+_OCR_DIGITS = str.maketrans("OIl", "011")
 # ISO 13616 lengths of the countries seen in requests; others are checked by mod-97 alone.
 _IBAN_LENGTHS = {
     "AD": 24,
@@ -101,6 +108,7 @@ def identifiers(pages: Sequence[Analysed], language: str) -> list[Identifier]:
 
 def _all(page: Analysed, language: str) -> Iterator[Identifier]:
     yield from _ibans(page)
+    yield from _ocr_ibans(page)
     yield from _phones(page, language)
     yield from _simple(page, _EMAIL, IdentifierKind.EMAIL, lower=True)
     yield from _ocr_emails(page)
@@ -143,6 +151,20 @@ def _ibans(page: Analysed) -> Iterator[Identifier]:
             compact = compact[:expected]
             end = start + _position_of(match.group(), expected)
         yield _make(page, IdentifierKind.IBAN, compact, iban_is_valid(compact), start, end)
+
+
+def _ocr_ibans(page: Analysed) -> Iterator[Identifier]:
+    for match in _OCR_IBAN.finditer(page.text.normalised):
+        check = match.group("check")
+        if check.isdigit():
+            continue  # read right (or spaced otherwise): found by _ibans
+        rest = match.group("rest").replace(" ", "")
+        drops = [check] if len(check) == 2 else [check[:i] + check[i + 1 :] for i in range(3)]
+        for digits in dict.fromkeys(d.translate(_OCR_DIGITS) for d in drops):
+            value = match.group("country") + digits + rest
+            if iban_is_valid(value):
+                yield _ocr_make(page, IdentifierKind.IBAN, value, True, *match.span())
+                break
 
 
 def _position_of(spaced: str, count: int) -> int:

@@ -47,6 +47,9 @@ class Lexicon(BaseModel):
     honorifics: list[str] = []
     name_skip: list[str] = []
     name_particles: list[str] = []
+    # "die Beschuldigten Kevin Dahlke und Jannik Dahlke": a name joined by one of these to a
+    # name read after a role word shares its role.
+    conjunctions: list[str] = []
     company_suffixes: list[str] = []
     organisation_heads: list[str] = []
     # Endings the language adds to a phrase's last word ("Computerbetrug" -> "Computerbetrugs"):

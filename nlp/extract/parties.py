@@ -42,6 +42,7 @@ class _Words:
     honorifics: frozenset[str]
     skip: frozenset[str]
     particles: frozenset[str]
+    conjunctions: frozenset[str]
     suffixes: frozenset[str]
     organisation_heads: frozenset[str]
     authorities: re.Pattern[str]
@@ -54,6 +55,7 @@ def _words(language: str) -> _Words:
         honorifics=lex.folded_set(lex.honorifics),
         skip=lex.folded_set(lex.name_skip),
         particles=lex.folded_set(lex.name_particles),
+        conjunctions=lex.folded_set(lex.conjunctions),
         suffixes=frozenset(s.rstrip(".") for s in lex.folded_set(lex.company_suffixes)),
         organisation_heads=lex.folded_set(lex.organisation_heads),
         authorities=authority_regex(language),
@@ -74,11 +76,13 @@ def parties(pages: Sequence[Analysed], language: str) -> list[Party]:
             # it ("X is under investigation in the Southern District …").
             category = label_category(cue.label_)
             name = None if category == "role_after" else reader.forward(cue.end)
+            names = reader.coordinated(name) if name else []
             if name is None and category != "organisation":
                 name = reader.backward(cue.start)
-            if name:
-                role = PartyRole(cue.label_.split(":", 1)[1])
-                _keep(found, reader.party(name, role, category == "organisation", 0.7))
+                names = [name] if name else []
+            role = PartyRole(cue.label_.split(":", 1)[1])
+            for each in names:
+                _keep(found, reader.party(each, role, category == "organisation", 0.7))
         for cue in page.spans("role:"):
             for name in reader.listed_under(cue):
                 role = PartyRole(cue.label_.split(":", 1)[1])
@@ -228,8 +232,9 @@ class _NameReader:
 
     def _valid(self, start: int, end: int) -> bool:
         tokens = self.doc[start:end]
-        # Courts and prosecution offices are the authorities of the case, never its parties.
-        if self.words.authorities.search(tokens.text):
+        # Courts and prosecution offices are the authorities of the case, never its parties,
+        # also when their head word is not capitalised ("condenado pelo juízo Central …").
+        if self.words.authorities.search(self.doc[max(0, start - 1) : end].text):
             return False
         if self._organisation(tokens):
             return True
@@ -264,6 +269,21 @@ class _NameReader:
                 continue
             return None
         return None
+
+    def coordinated(self, name: tuple[int, int]) -> list[tuple[int, int]]:
+        """The name and those joined to it by a conjunction right before a name ("Kevin Dahlke
+        und Jannik Dahlke")."""
+        names = [name]
+        end = name[1]
+        while end + 1 < len(self.doc) and self.doc[end].lower_ in self.words.conjunctions:
+            if not (self.is_word(self.doc[end + 1]) and self._linked(end + 1)):
+                break
+            following = self.read(end + 1)
+            if following is None:
+                break
+            names.append(following)
+            end = following[1]
+        return names
 
     def backward(self, index: int) -> tuple[int, int] | None:
         """The first name of the clause that a role word closes: in "Frau Helga Brandstetter,

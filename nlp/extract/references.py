@@ -3,7 +3,7 @@ procedure with its number ("Diligencias Previas 245/2025"), read on the page's o
 a wide gap in the layout ends a reference."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -69,7 +69,7 @@ def references(pages: Sequence[Analysed], language: str) -> list[Reference]:
     for page in pages:
         text = page.text.folded_original
         for regex, keep_label in _regexes(language):
-            for match in regex.finditer(text):
+            for match in _matches(regex, text):
                 start = match.start("value")
                 end = start + _code_length(match.group("value"))
                 code = text[start:end]
@@ -82,3 +82,14 @@ def references(pages: Sequence[Analysed], language: str) -> list[Reference]:
                     evidence = page.text.evidence(begin, end, _EXTRACTOR, 0.8, normalised=False)
                     found[key] = Reference(value, evidence)
     return list(found.values())
+
+
+def _matches(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches that may begin inside the rest of the previous one's line: a match runs to the
+    line end, and a second reference can follow the first ("n. 9921/2024 R.G.N.R. - n. 5510/2024
+    R.G. G.I.P.")."""
+    position = 0
+    while (match := regex.search(text, position)) is not None:
+        yield match
+        start = match.start("value")
+        position = max(start + _code_length(match.group("value")), match.start() + 1)
