@@ -29,6 +29,7 @@ from rogatory.settings import Settings, get_settings
 from . import progress
 from .discovery import discover, processed
 from .faults import EnvironmentFault
+from .leftovers import sweep_partials
 from .pipeline import run_pipeline
 from .timing import StageClock
 
@@ -41,7 +42,10 @@ def process_file(path: str, sha256: str) -> FileOutcome:
     started = time.perf_counter()
     outcome = FileOutcome(path=path, sha256=sha256, worker=f"{socket.gethostname()}:{os.getpid()}")
     try:
-        record = run_pipeline(Path(path), clock=clock)
+        # Received when it landed in the backlog's folder: the same time on every rerun, so a
+        # rerun after a crash recognises the arrivals it already stored.
+        received_at = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+        record = run_pipeline(Path(path), received_at=received_at, clock=clock)
     except EnvironmentFault as fault:
         outcome.failure = FileFailure(path=path, stage=fault.stage, reason=fault.message)
     except Exception as error:  # one file must never stop the batch
@@ -54,6 +58,7 @@ def process_file(path: str, sha256: str) -> FileOutcome:
         outcome.errors = [f"{e.stage}: {e.message}" for e in record.errors]
     outcome.seconds = time.perf_counter() - started
     outcome.stage_seconds = dict(clock.seconds)
+    outcome.store_retries = clock.store_retries
     return outcome
 
 
@@ -61,6 +66,9 @@ def process_file(path: str, sha256: str) -> FileOutcome:
 def process_backlog(patterns: list[str], concurrency: int | None = None) -> RunReport:
     settings = get_settings()
     started = time.perf_counter()
+    swept = sweep_partials([settings.originals_dir, settings.page_images_dir])
+    if swept:
+        log.warning("removed %d partial files abandoned by an earlier run", swept)
     files = discover(patterns)
     done = processed(settings.store_url, __version__)
     todo: dict[str, Path] = {}
@@ -115,6 +123,7 @@ def _add(report: RunReport, outcome: FileOutcome) -> None:
         report.pages += outcome.pages
         report.with_errors += bool(outcome.errors)
     report.workers[outcome.worker] = report.workers.get(outcome.worker, 0) + 1
+    report.store_retries += outcome.store_retries
     totals = defaultdict(float, report.stage_seconds)
     for stage, seconds in outcome.stage_seconds.items():
         totals[stage] += seconds

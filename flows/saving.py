@@ -1,8 +1,10 @@
 """Handing a record to the store, retried while the database is away (a restart, a failover).
 
-A save is one transaction, so a failed attempt leaves nothing behind. One case needs care: the
-commit reached the server but the answer was lost with the connection. A retry would then add a
-second arrival, so before each retry the store is asked whether this arrival is already there."""
+A save is one transaction, so a failed attempt leaves nothing behind. Saving is idempotent per
+arrival (document, file name, time received): when the store already has that arrival nothing is
+written. That covers a commit that reached the server while its answer was lost with the
+connection, and an e-mail's attachments saved before a crash that struck before the e-mail's own
+record: the rerun processes the e-mail again but adds no second arrival of its attachments."""
 
 import logging
 import shutil
@@ -56,24 +58,25 @@ def close_stores() -> None:
     _engines.clear()
 
 
-def save_record(record: Record, filename: str, original: Path, store_url: str) -> None:
+def save_record(record: Record, filename: str, original: Path, store_url: str) -> int:
+    """Saves the record; the number of retries it took."""
     # A SQLite file that cannot be written (a full disk) will not mend by waiting; its lock
     # waits are already covered by the busy timeout.
     attempts = iter(() if make_url(store_url).get_backend_name() == "sqlite" else RETRY_DELAYS)
-    retrying = False
+    retries = 0
     while True:
         try:
             store = open_store(store_url)
-            if not (retrying and _arrived(store, record, filename)):
+            if not _arrived(store, record, filename):
                 store.save(record, arrival_filename=filename, original_path=str(original))
-            return
+            return retries
         except DBAPIError as error:
             delay = next(attempts, None)
             if delay is None:
                 raise _store_fault(store_url, error) from error
             log.warning("store unavailable, retrying in %s s: %s", delay, _first_line(error))
             time.sleep(delay)
-            retrying = True
+            retries += 1
         except OSError as error:
             # Opening the store can fail on the disk before the database is even reached.
             raise EnvironmentFault("store", f"store unavailable: {error}") from error

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 class StageClock:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        # Saves tried again because the store was away: what an operator watches for.
+        self.store_retries = 0
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:

@@ -28,6 +28,7 @@ class FileOutcome(BaseModel):
     seconds: float = 0.0
     stage_seconds: dict[str, float] = {}
     worker: str = Field(default="", description="host:pid of the process that ran it")
+    store_retries: int = Field(default=0, description="Saves tried again, the store being away")
 
 
 class RunReport(BaseModel):
@@ -43,6 +44,7 @@ class RunReport(BaseModel):
         default={}, description="Summed over documents: OCR, language, translation, extraction…"
     )
     workers: dict[str, int] = Field(default={}, description="Documents per worker process")
+    store_retries: int = 0
 
     @property
     def pages_per_minute(self) -> float:

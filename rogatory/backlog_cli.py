@@ -75,7 +75,7 @@ def progress_display() -> Progress:
 def backlog(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns")],
     concurrency: Annotated[
-        int | None, typer.Option(help="Documents in flight (default: backlog_concurrency)")
+        int | None, typer.Option(help="Documents in flight (default: backlog_concurrency)", min=1)
     ] = None,
 ) -> None:
     """Process a backlog: skip what is already stored, resume after a crash, report per stage."""
@@ -95,8 +95,8 @@ def backlog(
 
 def print_report(report: "RunReport") -> None:
     summary = Table("files", "skipped", "duplicates", "processed", "with errors", "failed", "pages")
-    summary.add_column("pages/min")
-    summary.add_column("seconds")
+    for column in ("pages/min", "seconds", "store retries"):
+        summary.add_column(column)
     add_row(
         summary,
         report.files,
@@ -108,6 +108,7 @@ def print_report(report: "RunReport") -> None:
         report.pages,
         f"{report.pages_per_minute:.1f}",
         f"{report.seconds:.1f}",
+        report.store_retries,
     )
     out.print(summary)
     from rogatory.models.run import TIMED_STAGES

@@ -15,7 +15,8 @@ import pytest
 from distributed import LocalCluster
 from PIL import Image
 
-from rogatory.flows.backlog import run_backlog
+from rogatory.flows.backlog import process_file, run_backlog
+from rogatory.flows.leftovers import sweep_partials
 from rogatory.flows.pipeline import run_pipeline
 from rogatory.flows.reprocess import reprocess_records
 from rogatory.flows.saving import close_stores
@@ -24,7 +25,7 @@ from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
 from bench.databases import postgres_schema
-from conftest import REPO, SPANISH_LETTER, render_page, text_pdf
+from conftest import REPO, SPANISH_LETTER, email_with, render_page, text_pdf
 
 pytestmark = pytest.mark.slow
 CLI = str(REPO / ".venv" / "bin" / "rogatory")
@@ -101,6 +102,7 @@ def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> 
         command, env=backlog_env(data), capture_output=True, text=True, timeout=900
     )
     assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "extraction" in rerun.stdout and "pages/min" in rerun.stdout  # the printed report
     report = json.loads(sorted((data / "runs").glob("backlog-*.json"))[-1].read_text())
     assert report["files"] == len(files)
     assert report["skipped"] == stored_at_kill
@@ -126,6 +128,43 @@ def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> 
         ).fetchall()
         assert sorted(n for _, n in processed) == [1] * len(files)
     assert_archive_whole(data)
+
+
+def test_a_file_processed_again_adds_no_second_arrival_of_it_or_its_attachments(
+    tmp_path: Path, own_settings: Path
+) -> None:
+    """As when a run dies after an e-mail's attachment was stored but before the e-mail was."""
+    attachment = text_pdf(SPANISH_LETTER, tmp_path / "carta.pdf")
+    mail = email_with(attachment, tmp_path / "request.eml", "comision.pdf")
+    first = process_file.fn(str(mail), "")
+    again = process_file.fn(str(mail), "")
+    assert first.failure is None and again.failure is None
+    store = Store.open(get_settings().store_url)
+    try:
+        email = store.get(first.record_id or "")
+        assert email is not None and len(email.document.attachment_ids) == 1
+        child = store.get(email.document.attachment_ids[0])
+        assert child is not None and child.document.filename == "comision.pdf"
+        for record in (email, child):
+            assert len(store.arrivals(record.document.sha256)) == 1
+    finally:
+        store.close()
+
+
+def test_partial_files_abandoned_by_a_killed_run_are_swept(tmp_path: Path) -> None:
+    folder = tmp_path / "originals" / "ab" / "cd"
+    folder.mkdir(parents=True)
+    abandoned = folder / ".abcd.123.partial"
+    in_progress = folder / ".abce.124.partial"
+    whole = folder / "abcd"
+    for path in (abandoned, in_progress, whole):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    os.utime(whole, (two_hours_ago, two_hours_ago))
+
+    assert sweep_partials([tmp_path / "originals", tmp_path / "missing"]) == 1
+    assert not abandoned.exists() and in_progress.exists() and whole.exists()
 
 
 def assert_archive_whole(data: Path) -> None:

@@ -6,11 +6,14 @@ import hashlib
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from test_backlog import assert_archive_whole, make_backlog
 
 from rogatory.flows.backlog import process_file, run_backlog
@@ -19,7 +22,7 @@ from rogatory.flows.saving import close_stores
 from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
-from bench.databases import postgres_schema
+from bench.databases import POSTGRES_URL
 from conftest import SPANISH_LETTER, render_page
 
 pytestmark = pytest.mark.slow
@@ -34,8 +37,25 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("ROGATORY_DATA_DIR", str(data))
     get_settings.cache_clear()
     yield data
+    close_stores()
     monkeypatch.undo()
     get_settings.cache_clear()
+
+
+@contextmanager
+def schema_surviving_restarts() -> Iterator[str]:
+    """A schema of its own, like `bench.databases.postgres_schema`, but with no pooled
+    connection kept across the test: the restart kills those, and the DROP would fail on one."""
+    schema = f"rogatory_{uuid.uuid4().hex[:16]}"
+    server = create_engine(POSTGRES_URL, poolclass=NullPool)
+    with server.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with server.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
 
 def sha256_of(path: Path) -> str:
@@ -57,7 +77,7 @@ def test_postgres_restart_mid_backlog_completes_exactly_once(
     tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = make_backlog(tmp_path / "inbox", text_files=16, scans=0)
-    with postgres_schema() as url:
+    with schema_surviving_restarts() as url:
         monkeypatch.setenv("ROGATORY_DATABASE_URL", url)
         get_settings.cache_clear()
         stored_at_restart: list[int] = []
@@ -79,6 +99,7 @@ def test_postgres_restart_mid_backlog_completes_exactly_once(
         finally:
             restarter.join()
         assert stored_at_restart and stored_at_restart[0] < len(files), "restart not mid-run"
+        assert report.store_retries > 0  # saves did meet the server away
         assert report.failures == []
         assert report.processed == len(files)
 
