@@ -165,6 +165,12 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
 
 
+def press(page: Page, key: str) -> None:
+    """A shortcut key, once the page's script (deferred) has run and listens for it."""
+    page.wait_for_load_state("load")
+    page.keyboard.press(key)
+
+
 def sign_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/signin")
     page.fill("input[name=username]", username)
@@ -208,10 +214,10 @@ def test_review_search_and_dashboard_in_a_browser(
 
     page.fill("#f-deadline", "2026-04-30")
     page.locator("#f-deadline").press("Escape")  # leave the field, so keys act on the page
-    page.keyboard.press("w")  # save corrections
+    press(page, "w")  # save corrections
     expect(page.locator(".corrected")).to_contain_text("corrected by ana")
     expect(page.locator("#f-deadline")).to_have_value("2026-04-30")
-    page.keyboard.press("a")  # approve
+    press(page, "a")  # approve
     expect(page).to_have_url(f"{base}/queue")
     expect(page.locator(f'tr[data-record="{record.id}"] .status')).to_have_text("approved")
 
@@ -238,7 +244,7 @@ def test_review_search_and_dashboard_in_a_browser(
     expect(page.locator("#claim")).to_have_count(0)  # an analyst changes nothing
     shot(page, "record-analyst")
 
-    page.keyboard.press("d")  # to the dashboard
+    press(page, "d")  # to the dashboard
     expect(page).to_have_url(f"{base}/dashboard")
     expect(page.locator(".chart rect.bar:not([width='0'])").first).to_be_visible()
     shot(page, "dashboard")
