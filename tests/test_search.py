@@ -242,3 +242,17 @@ def test_search_sees_what_people_corrected(
     assert ids(search, doc_type="eio") == [first]
     assert ids(search, text="blanqueo") == [first]  # the text is indexed as before
     assert ids(search, name="juan perez") == [first]  # parties were not corrected
+
+
+def test_translated_pages_are_indexed_page_by_page(
+    search: Search, store: Store, make_record: MakeRecord
+) -> None:
+    record = make_record("7")
+    record.translation = Translation(
+        status=TranslationStatus.TRANSLATED,
+        engine="test",
+        text=None,  # the pages alone: they are what the index reads when present
+        pages=["Request for assistance.", "Smuggling of migrants."],
+    )
+    save(store, record)
+    assert ids(search, text="smuggling migrants") == [record.id]

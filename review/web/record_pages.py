@@ -43,7 +43,7 @@ def record_page(record_id: str, request: Request, space: Space, who: Reader) -> 
             (page, boxes, stretches, (images / f"{page.number}.png").is_file())
             for page, boxes, stretches in page_views(record)
         ],
-        translated_pages=getattr(record.translation, "pages", None),
+        translated_pages=record.translation.pages if record.translation else None,
         fields=field_views(record.extraction, corrections),
         facts=fact_views(record.extraction, corrections),
         references=references(record.extraction, corrections),
