@@ -24,9 +24,6 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(queue_app, name="queue")
 models_app = typer.Typer(no_args_is_help=True, help="Translation packages, installed from files.")
 app.add_typer(models_app, name="models")
-# Each area of the product adds its own commands: backlog runs, custody, evaluation, the web.
-for area in (backlog_cli, custody_cli, eval_cli, web_cli):
-    area.register(app)
 
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
@@ -187,3 +184,8 @@ def _print_records(rows: Sequence[tuple["Record", float | None]]) -> None:
             f"{seconds:.1f}" if seconds is not None else "-",
         )
     out.print(table)
+
+
+# Each area of the product adds its own commands: backlog runs, custody, evaluation, the web.
+for area in (backlog_cli, custody_cli, eval_cli, web_cli):
+    area.register(app)
