@@ -103,16 +103,21 @@ def _run_bounded(todo: dict[str, Path], window: int) -> Iterator[FileOutcome]:
     """Submit at most `window` documents at a time: memory stays flat however long the
     backlog, and a killed run has at most `window` documents in flight."""
     waiting = iter(todo.items())
-    running: list[PrefectFuture[FileOutcome]] = []
+    running: dict[PrefectFuture[FileOutcome], tuple[str, Path]] = {}
     while True:
         while len(running) < window and (item := next(waiting, None)) is not None:
             sha256, path = item
-            running.append(process_file.submit(str(path), sha256))
+            running[process_file.submit(str(path), sha256)] = item
         if not running:
             return
-        finished = next(as_completed(running))
-        running.remove(finished)
-        yield finished.result()
+        finished = next(as_completed(list(running)))
+        sha256, path = running.pop(finished)
+        try:
+            yield finished.result()
+        except Exception as error:  # the worker itself died (killed, out of memory) on it
+            reason = f"worker lost: {type(error).__name__}: {error}"
+            failure = FileFailure(path=str(path), stage="pages", reason=reason)
+            yield FileOutcome(path=str(path), sha256=sha256, failure=failure)
 
 
 def _add(report: RunReport, outcome: FileOutcome) -> None:
