@@ -92,6 +92,12 @@ def check_package(path: Path) -> str:
             raise PackageRejected(f"{path.name}: entry {name!r} would escape the package folder")
     if f"{top}/metadata.json" not in names:
         raise PackageRejected(f"{path.name} has no {top}/metadata.json")
+    with zipfile.ZipFile(path) as archive:
+        raw = archive.read(f"{top}/metadata.json")
+    try:
+        PackageInfo(**json.loads(raw), path=Path(top))
+    except (ValueError, TypeError) as error:
+        raise PackageRejected(f"{path.name}: {top}/metadata.json is not valid: {error}") from error
     return top
 
 

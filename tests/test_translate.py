@@ -193,3 +193,16 @@ def test_a_text_over_the_length_limit_is_not_translated(tmp_path: Path) -> None:
     assert result.note is not None and re.search(
         r"^\d+ characters: longer than the 100", result.note
     )
+
+
+def test_a_citation_before_a_blank_line_is_still_masked() -> None:
+    """A value pattern that ran across the paragraph break used to be dropped whole, sending
+    "art. 301" to the model unmasked."""
+    text = "Los hechos se castigan conforme al art. 301\n\nEl investigado vive en la casa 22."
+    page = _page(text)
+    masked = [s for p in paragraphs(page, protected_spans(page, Extraction())) for s in p.segments]
+    assert [s.masked for s in masked] == [
+        "Los hechos se castigan conforme al ⟦1⟧",
+        "El investigado vive en la casa ⟦1⟧.",
+    ]
+    assert [s.values for s in masked] == [{1: "art. 301"}, {1: "22"}]

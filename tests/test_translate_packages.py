@@ -85,6 +85,7 @@ def test_demo_packages_install_from_files_and_translate_offline(tmp_path: Path) 
         (["pkg/metadata.json", "pkg/../../etc/cron.d/evil"], "escape"),
         (["pkg/metadata.json", "/etc/passwd"], "exactly one package folder"),
         (["pkg/model/model.bin"], "no pkg/metadata.json"),
+        (["pkg/metadata.json"], "metadata.json is not valid"),
     ],
 )
 def test_a_crafted_package_is_refused(tmp_path: Path, entries: list[str], reason: str) -> None:
