@@ -12,6 +12,7 @@ emptied by the triggers on `records` (migration 0003) when the row becomes a tom
 """
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -66,22 +67,16 @@ def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime)
 
 
 def _forget(session: Session, sha256: str, now: datetime) -> tuple[list[str], dict[str, str]]:
-    """Empty the document, its attachments and their records; the hashes emptied, and the
-    records made tombstones now (by id, with their hash)."""
-    done: list[str] = []
+    """Empty the document, the attachments it alone brought and their records; the hashes
+    emptied, and the records made tombstones now (by id, with their hash)."""
+    if session.get(DocumentRow, sha256) is None:
+        raise UnknownDocument(f"no document {sha256}")
+    doomed = _brought(session, sha256)
+    _forget_arrivals_through(session, doomed)
     forgotten: dict[str, str] = {}
-    todo = [sha256]
-    while todo:
-        current = todo.pop(0)
-        if current in done:
-            continue
-        document = session.get(DocumentRow, current)
-        if document is None:
-            raise UnknownDocument(f"no document {current}")
-        row = session.scalars(select(RecordRow).where(RecordRow.sha256 == current)).first()
-        if row is not None and not is_tombstone(row.record):
-            attachments = row.record["document"].get("attachment_ids", [])
-            todo += session.scalars(select(RecordRow.sha256).where(RecordRow.id.in_(attachments)))
+    for current, row in doomed.items():
+        document = session.get_one(DocumentRow, current)
+        if row is not None:
             session.execute(delete(CorrectionRow).where(CorrectionRow.record_id == row.id))
             session.execute(delete(QueueItemRow).where(QueueItemRow.record_id == row.id))
             row.record = {"id": row.id, TOMBSTONE: now.isoformat()}
@@ -91,8 +86,100 @@ def _forget(session: Session, sha256: str, now: datetime) -> tuple[list[str], di
         document.filename = ""
         document.original_path = ""
         session.execute(delete(ArrivalRow).where(ArrivalRow.sha256 == current))
-        done.append(current)
-    return done, forgotten
+    return list(doomed), forgotten
+
+
+def _forget_arrivals_through(session: Session, doomed: dict[str, RecordRow | None]) -> None:
+    """An attachment that stays loses the arrivals the purged documents brought (one per arrival
+    of theirs at the same time): the name an e-mail gave it is the e-mail's content, and a later
+    purge of its last other source must not take such an arrival for another reason to stay."""
+    listed = [
+        attachment
+        for row in doomed.values()
+        if row is not None
+        for attachment in row.record["document"].get("attachment_ids", [])
+    ]
+    kept = set(session.scalars(select(RecordRow.sha256).where(RecordRow.id.in_(listed))))
+    kept -= set(doomed)
+    if not kept:
+        return
+    brought = Counter(
+        session.scalars(select(ArrivalRow.received_at).where(ArrivalRow.sha256.in_(doomed)))
+    )
+    for sha in kept:
+        left = brought.copy()
+        for arrival in session.scalars(select(ArrivalRow).where(ArrivalRow.sha256 == sha)):
+            if left[arrival.received_at] > 0:
+                left[arrival.received_at] -= 1
+                session.delete(arrival)
+
+
+def _brought(session: Session, sha256: str) -> dict[str, RecordRow | None]:
+    """The document and, through attachment lists, every attachment it brought that is evidence
+    of nothing else: one still listed by a record that stays, or received on another occasion
+    (an arrival at a time none of the purged documents arrived), stays with its own attachments.
+    Each hash with its live record, the given one first."""
+    found: dict[str, RecordRow | None] = {}
+    todo = [sha256]
+    while todo:
+        current = todo.pop(0)
+        if current in found:
+            continue
+        row = session.scalars(select(RecordRow).where(RecordRow.sha256 == current)).first()
+        found[current] = None if row is None or is_tombstone(row.record) else row
+        if found[current] is not None:
+            listed = row.record["document"].get("attachment_ids", []) if row else []
+            todo += session.scalars(select(RecordRow.sha256).where(RecordRow.id.in_(listed)))
+    # Keeping one attachment keeps what it brought in turn: repeat until nothing changes.
+    while kept := [sha for sha in list(found)[1:] if _used_elsewhere(session, sha, found)]:
+        for sha in kept:
+            del found[sha]
+        found = {sha: found[sha] for sha in _reachable(sha256, found)}
+    return found
+
+
+def _reachable(sha256: str, candidates: dict[str, RecordRow | None]) -> list[str]:
+    """The candidates still reached from the given document through attachment lists."""
+    ids = {row.id: sha for sha, row in candidates.items() if row is not None}
+    reached = [sha256]
+    for current in reached:
+        row = candidates[current]
+        for listed in row.record["document"].get("attachment_ids", []) if row else []:
+            if listed in ids and ids[listed] not in reached:
+                reached.append(ids[listed])
+    return reached
+
+
+def _used_elsewhere(session: Session, sha256: str, doomed: dict[str, RecordRow | None]) -> bool:
+    row = doomed[sha256]
+    purged_ids = [other.id for other in doomed.values() if other is not None]
+    if row is not None and _listed_by_others(session, row.id, purged_ids):
+        return True
+    brought_at = set(
+        session.scalars(
+            select(ArrivalRow.received_at).where(
+                ArrivalRow.sha256.in_([sha for sha in doomed if sha != sha256])
+            )
+        )
+    )
+    own = session.scalars(select(ArrivalRow.received_at).where(ArrivalRow.sha256 == sha256))
+    return any(received not in brought_at for received in own)
+
+
+def _listed_by_others(session: Session, record_id: str, purged_ids: list[str]) -> bool:
+    """Whether a record outside the purge lists this one among its attachments (a scan of the
+    records' JSON: purges are rare, and no index on attachment lists is kept for them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        listed = "record -> 'document' -> 'attachment_ids' ? :id"
+    else:
+        listed = (
+            "EXISTS (SELECT 1 FROM json_each(record, '$.document.attachment_ids') "
+            "WHERE json_each.value = :id)"
+        )
+    query = select(RecordRow.id).where(text(listed).bindparams(id=record_id))
+    return (
+        session.scalars(query.where(RecordRow.id.not_in(purged_ids)).limit(1)).first() is not None
+    )
 
 
 def _merge_full_text_indexes(session: Session) -> None:

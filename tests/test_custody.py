@@ -17,7 +17,7 @@ from rogatory.review.originals import keep_original, original_path
 from rogatory.review.purge import TOMBSTONE, UnknownDocument, remove_files
 from rogatory.review.store import Store
 
-from conftest import MakeRecord
+from conftest import RECEIVED, MakeRecord
 
 LEASE = timedelta(minutes=30)
 PERSONAL = "Juan Pérez García, Calle Mayor 5"
@@ -216,3 +216,41 @@ def test_purging_again_finds_nothing_left(store: Store, make_record: MakeRecord)
     assert store.purge(record.document.sha256, "dpo", "purge requested") == [record.document.sha256]
     assert store.purge(record.document.sha256, "dpo", "purge requested") == [record.document.sha256]
     assert [e.action for e in store.audit(record.id)] == ["process", "purge"]
+
+
+def test_purge_keeps_an_attachment_that_is_evidence_of_something_else(
+    store: Store, make_record: MakeRecord
+) -> None:
+    """An attachment goes with its e-mail only when nothing else brought it: not when a later
+    e-mail attaches it too, nor when it also arrived by itself."""
+    first, later = RECEIVED, RECEIVED + timedelta(days=30)
+    shared = make_record("c", filename="form.pdf", received_at=first)
+    alone = make_record("d", filename="annex.pdf", received_at=first)
+    old = make_record("a", filename="old.eml", received_at=first)
+    old.document.attachment_ids = [shared.id, alone.id]
+    new = make_record("b", filename="new.eml", received_at=later)
+    new.document.attachment_ids = [shared.id]
+    for record in (shared, alone, old):
+        store.save(record, record.document.filename, "/originals")
+    for record in (new.model_copy(deep=True), shared.model_copy(deep=True)):
+        record.document.received_at = later
+        store.save(record, record.document.filename, "/originals")
+    standalone = alone.model_copy(deep=True)
+    standalone.document.received_at = later + timedelta(days=1)
+    store.save(standalone, "annex-by-itself.pdf", "/originals")
+
+    assert store.purge(old.document.sha256, "dpo", "retention period expired") == [
+        old.document.sha256
+    ]
+    assert store.get(shared.id) is not None and store.get(alone.id) is not None
+    listing = store.get(new.id)
+    assert listing is not None and listing.document.attachment_ids == [shared.id]
+    # The arrivals the purged e-mail brought went with it; the others stay.
+    assert [a.received_at for a in store.arrivals(shared.document.sha256)] == [later]
+    assert [a.filename for a in store.arrivals(alone.document.sha256)] == ["annex-by-itself.pdf"]
+    # Its last other source purged, the shared attachment goes too.
+    assert store.purge(new.document.sha256, "dpo", "purge requested") == [
+        new.document.sha256,
+        shared.document.sha256,
+    ]
+    assert store.get(shared.id) is None and store.get(alone.id) is not None
