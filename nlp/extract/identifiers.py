@@ -288,5 +288,5 @@ def _labelled(
         return
     for match in _labelled_regex(tuple(labels), value).finditer(page.text.folded):
         start, end = match.span("value")
-        # A labelled value of the right shape passes the only check there is.
-        yield _make(page, kind, page.text.normalised[start:end], True, start, end)
+        # Passports and plates have no checksum: their validity is unknown, not proven.
+        yield _make(page, kind, page.text.normalised[start:end], None, start, end)
