@@ -3,9 +3,6 @@ search and exports, cross-references, the dashboard and the API's tokens."""
 
 import csv
 import io
-import json
-import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
+from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in
 
 from rogatory.cli import app as cli
 from rogatory.models import (
@@ -29,15 +27,13 @@ from rogatory.models import (
     TranslationStatus,
     WordBox,
 )
-from rogatory.review.database import connect
 from rogatory.review.store import Store
-from rogatory.review.users import Role
 from rogatory.review.web.app import create_web_app
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
 
-PASSWORD = "correct horse battery"
+pytest_plugins = ["web_support"]
 HOSTILE = '<script>alert("ocr")</script> "><img src=x onerror=alert(1)> cuenta'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.pdf'
 
@@ -47,44 +43,8 @@ def evidence(start: int, end: int, text: str = "x") -> Evidence:
 
 
 @pytest.fixture
-def space(store: Store, database_url: str, tmp_path: Path) -> Iterator[Workspace]:
-    engine = connect(database_url)
-    opened = Workspace(
-        store=store,
-        engine=engine,
-        page_images_dir=tmp_path / "pages",
-        session_lifetime=timedelta(hours=1),
-    )
-    now = datetime.now(UTC)
-    for name, role in (
-        ("ana", Role.REVIEWER),
-        ("alan", Role.ANALYST),
-        ("root", Role.ADMINISTRATOR),
-    ):
-        opened.accounts.add(name, PASSWORD, role, now)
-    yield opened
-    engine.dispose()
-
-
-@pytest.fixture
 def web(space: Workspace) -> TestClient:
     return TestClient(create_web_app(space), follow_redirects=False)
-
-
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    """Signs the client in; the CSRF token of its session (read from a page, as a browser would)."""
-    form = client.get("/signin")
-    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert token is not None
-    answer = client.post(
-        "/signin",
-        data={"username": username, "password": password, "csrf": token[1], "next": "/queue"},
-    )
-    assert answer.status_code == 303, answer.text
-    page = client.get("/queue")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    return csrf[1]
 
 
 @pytest.fixture
@@ -116,17 +76,30 @@ def test_pages_need_a_sign_in_and_a_right_password(web: TestClient, hostile: Rec
     for path in ("/queue", f"/records/{hostile.id}", "/search", "/dashboard", "/users"):
         answer = web.get(path)
         assert (answer.status_code, answer.headers["location"]) == (303, f"/signin?next={path}")
-    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/signin").text)
-    assert token is not None
+    token = csrf_of(web.get("/signin").text)
     wrong = web.post(
-        "/signin", data={"username": "ana", "password": "guess", "csrf": token[1], "next": "/"}
+        "/signin", data={"username": "ana", "password": "guess", "csrf": token, "next": "/"}
     )
     assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
-    forged = web.post(
-        "/signin", data={"username": "ana", "password": PASSWORD, "csrf": "forged", "next": "/"}
-    )
-    assert forged.status_code == 401
+    for forged_token in ("forged", "é"):
+        forged = web.post(
+            "/signin",
+            data={"username": "ana", "password": PASSWORD, "csrf": forged_token, "next": "/"},
+        )
+        assert forged.status_code == 401
     assert "rogatory_session" not in web.cookies
+
+
+def test_an_expired_session_is_refused(
+    web: TestClient, space: Workspace, store: Store, hostile: Record
+) -> None:
+    csrf = sign_in(web, "ana")
+    assert web.get("/queue").status_code == 200
+    later = space.clock() + SESSION_LIFETIME + timedelta(seconds=1)
+    space.clock = lambda: later
+    assert web.get("/queue").headers["location"] == "/signin?next=/queue"
+    assert web.post(f"/records/{hostile.id}/claim", data={"csrf": csrf}).status_code == 303
+    assert store.get(hostile.id).review.status.value == "pending"  # type: ignore[union-attr]
 
 
 def test_roles_decide_what_each_user_may_do(web: TestClient, hostile: Record) -> None:
@@ -155,6 +128,7 @@ def test_every_form_needs_the_sessions_csrf_token(
     sign_in(web, "ana")
     assert web.post(f"/records/{hostile.id}/claim").status_code == 403
     assert web.post(f"/records/{hostile.id}/claim", data={"csrf": "x" * 43}).status_code == 403
+    assert web.post(f"/records/{hostile.id}/claim", data={"csrf": "é"}).status_code == 403
     assert store.get(hostile.id).review.status.value == "pending"  # type: ignore[union-attr]
     assert web.post("/signout", data={}).status_code == 403
 
@@ -300,32 +274,6 @@ def test_dashboard_figures(
     sign_in(web, "alan")
     page = web.get("/dashboard")
     assert page.status_code == 200 and page.text.count('class="bar"') >= 2
-
-
-def test_the_api_acts_as_the_tokens_user(web: TestClient, hostile: Record, store: Store) -> None:
-    assert web.get("/api/queue").status_code == 401
-    assert web.get("/api/queue", headers={"X-Reviewer": "ana"}).status_code == 401
-    wrong = web.post("/api/session", json={"username": "ana", "password": "nope"})
-    assert wrong.status_code == 401
-
-    def token(username: str) -> dict[str, str]:
-        answer = web.post("/api/session", json={"username": username, "password": PASSWORD})
-        return {"Authorization": f"Bearer {answer.json()['token']}"}
-
-    analyst, reviewer = token("alan"), token("ana")
-    assert [e["record_id"] for e in web.get("/api/queue", headers=analyst).json()] == [hostile.id]
-    assert web.post(f"/api/records/{hostile.id}/claim", headers=analyst, json={}).status_code == 403
-    claimed = web.post(f"/api/records/{hostile.id}/claim", headers=reviewer, json={})
-    assert claimed.json()["claimed_by"] == "ana"
-    assert web.post("/api/queue/reroute", headers=reviewer).status_code == 403
-    found = web.get("/api/search", headers=analyst, params={"text": "laundering"}).json()
-    assert [hit["record_id"] for hit in found["hits"]] == [hostile.id]
-    assert web.get(f"/api/records/{hostile.id}", headers=analyst).status_code == 200
-    assert store.audit(hostile.id)[-1].actor == "alan"
-    assert web.delete("/api/session", headers=analyst).status_code == 204
-    assert web.get("/api/queue", headers=analyst).status_code == 401
-    lines = web.get("/api/audit", params={"format": "jsonl"}, headers=reviewer).text.splitlines()
-    assert [json.loads(line)["action"] for line in lines][-2:] == ["claim", "view"]
 
 
 def test_users_command(tmp_path: Path) -> None:

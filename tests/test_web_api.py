@@ -6,44 +6,26 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from web_support import SESSION_LIFETIME, token
 
-from rogatory.review.database import connect
 from rogatory.review.store import Store
-from rogatory.review.users import Role
 from rogatory.review.web.app import create_web_app
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
 
-PASSWORD = "correct horse battery"
+pytest_plugins = ["web_support"]
 Headers = dict[str, str]
 
 
 @pytest.fixture
-def client(store: Store, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    engine = connect(database_url)
-    space = Workspace(store, engine, tmp_path / "pages", timedelta(hours=1))
-    for name, role in (
-        ("alice", Role.REVIEWER),
-        ("bob", Role.REVIEWER),
-        ("alan", Role.ANALYST),
-        ("root", Role.ADMINISTRATOR),
-    ):
-        space.accounts.add(name, PASSWORD, role, datetime.now(UTC))
+def client(space: Workspace) -> Iterator[TestClient]:
     with TestClient(create_web_app(space)) as opened:
         yield opened
-    engine.dispose()
-
-
-def token(client: TestClient, username: str) -> Headers:
-    answer = client.post("/api/session", json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}
 
 
 @pytest.fixture
@@ -55,26 +37,26 @@ def two(store: Store, make_record: MakeRecord) -> list[str]:
 
 
 def test_claim_correct_and_approve(client: TestClient, two: list[str]) -> None:
-    alice, bob = token(client, "alice"), token(client, "bob")
-    listed = client.get("/api/queue", headers=alice).json()
+    ana, bob = token(client, "ana"), token(client, "bob")
+    listed = client.get("/api/queue", headers=ana).json()
     assert [entry["record_id"] for entry in listed] == two
 
-    claimed = client.post("/api/queue/claim", headers=alice, json={"lease_seconds": 600})
-    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == "alice"
+    claimed = client.post("/api/queue/claim", headers=ana, json={"lease_seconds": 600})
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == "ana"
     refused = client.post(f"/api/records/{two[0]}/claim", headers=bob, json={})
     assert (refused.status_code, refused.json()) == (
         409,
-        {"detail": f"{two[0]} is claimed by alice"},
+        {"detail": f"{two[0]} is claimed by ana"},
     )
 
     path = f"/api/records/{two[0]}/corrections"
-    bad = client.post(path, headers=alice, json={"field": "deadline", "value": "soon"})
+    bad = client.post(path, headers=ana, json={"field": "deadline", "value": "soon"})
     assert bad.status_code == 422
-    good = client.post(path, headers=alice, json={"field": "deadline", "value": "2026-03-05"})
+    good = client.post(path, headers=ana, json={"field": "deadline", "value": "2026-03-05"})
     assert good.json()["machine_value"] is None
     assert [c["corrected_value"] for c in client.get(path, headers=bob).json()] == ["2026-03-05"]
 
-    approved = client.post(f"/api/records/{two[0]}/approve", headers=alice, json={"reason": "ok"})
+    approved = client.post(f"/api/records/{two[0]}/approve", headers=ana, json={"reason": "ok"})
     assert approved.json()["status"] == "approved"
     viewed = client.get(f"/api/records/{two[0]}", headers=bob)
     assert viewed.json()["review"]["status"] == "approved"
@@ -90,38 +72,47 @@ def test_claim_correct_and_approve(client: TestClient, two: list[str]) -> None:
 
 
 def test_refusals_and_empty_queue(client: TestClient, two: list[str]) -> None:
-    alice, bob, root = token(client, "alice"), token(client, "bob"), token(client, "root")
-    assert client.post("/api/records/rq-missing/claim", headers=alice, json={}).status_code == 404
-    assert client.get("/api/records/rq-missing", headers=alice).status_code == 404
+    ana, bob, root = token(client, "ana"), token(client, "bob"), token(client, "root")
+    assert client.post("/api/records/rq-missing/claim", headers=ana, json={}).status_code == 404
+    assert client.get("/api/records/rq-missing", headers=ana).status_code == 404
     assert client.post(f"/api/records/{two[0]}/claim", json={}).status_code == 401  # no token
     approve = f"/api/records/{two[0]}/approve"
-    assert client.post(approve, headers=alice, json={}).status_code == 409
+    assert client.post(approve, headers=ana, json={}).status_code == 409
     for _ in two:
-        assert client.post("/api/queue/claim", headers=alice, json={}).status_code == 200
+        assert client.post("/api/queue/claim", headers=ana, json={}).status_code == 200
     assert client.post("/api/queue/claim", headers=bob, json={}).status_code == 204
     give_back = f"/api/records/{two[1]}/return"
-    assert client.post(give_back, headers=alice, json={}).status_code == 422
-    returned = client.post(give_back, headers=alice, json={"reason": "Polish"})
+    assert client.post(give_back, headers=ana, json={}).status_code == 422
+    returned = client.post(give_back, headers=ana, json={"reason": "Polish"})
     assert returned.json()["status"] == "returned"
-    released = client.post(f"/api/records/{two[0]}/release", headers=alice)
+    released = client.post(f"/api/records/{two[0]}/release", headers=ana)
     assert released.json()["status"] == "pending"
     # Freeing leases and routing again are an administrator's.
-    assert client.post("/api/queue/expire", headers=alice).status_code == 403
+    assert client.post("/api/queue/expire", headers=ana).status_code == 403
     assert client.post("/api/queue/expire", headers=root).json() == []
     assert client.post("/api/queue/reroute", headers=root).json() == [two[0]]  # MLA: priority 3
 
 
 def test_tokens_and_roles(client: TestClient, two: list[str]) -> None:
     assert client.get("/api/queue").status_code == 401
-    assert client.get("/api/queue", headers={"X-Reviewer": "alice"}).status_code == 401
+    assert client.get("/api/queue", headers={"X-Reviewer": "ana"}).status_code == 401
     assert client.get("/api/queue", headers={"Authorization": "Bearer forged"}).status_code == 401
-    wrong = client.post("/api/session", json={"username": "alice", "password": "nope"})
+    wrong = client.post("/api/session", json={"username": "ana", "password": "nope"})
     assert wrong.status_code == 401
     alan = token(client, "alan")  # an analyst reads and changes nothing
     assert client.get(f"/api/records/{two[0]}", headers=alan).status_code == 200
     assert client.post(f"/api/records/{two[0]}/claim", headers=alan, json={}).status_code == 403
     assert client.delete("/api/session", headers=alan).status_code == 204
     assert client.get("/api/queue", headers=alan).status_code == 401  # signed out
+
+
+def test_an_expired_token_is_refused(client: TestClient, space: Workspace, two: list[str]) -> None:
+    ana = token(client, "ana")
+    assert client.get("/api/queue", headers=ana).status_code == 200
+    later = space.clock() + SESSION_LIFETIME + timedelta(seconds=1)
+    space.clock = lambda: later
+    assert client.get("/api/queue", headers=ana).status_code == 401
+    assert client.post(f"/api/records/{two[0]}/claim", headers=ana, json={}).status_code == 401
 
 
 def test_the_audit_trail_exports(client: TestClient, two: list[str]) -> None:

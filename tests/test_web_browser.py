@@ -8,13 +8,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from web_support import PASSWORD, open_workspace
 
 from rogatory.models import (
     Evidence,
@@ -29,11 +29,8 @@ from rogatory.models import (
     TranslationStatus,
     WordBox,
 )
-from rogatory.review.database import connect
 from rogatory.review.store import Store
-from rogatory.review.users import Role
 from rogatory.review.web.app import create_web_app
-from rogatory.review.web.workspace import Workspace
 
 from conftest import REPO, MakeRecord, save
 
@@ -41,7 +38,6 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
-PASSWORD = "correct horse battery"
 TEXT = (
     "Comisión rogatoria por blanqueo de capitales contra Juan Pérez García.\n"
     '<script>window.pwned = "script"</script> "><img src=x onerror="window.pwned=\'img\'">\n'
@@ -127,29 +123,24 @@ def scanned(make_record: MakeRecord, images: Path) -> Record:
 def served(tmp_path: Path, make_record: MakeRecord) -> Iterator[tuple[str, Record]]:
     url = f"sqlite:///{tmp_path / 'store' / 'rogatory.db'}"
     store = Store.open(url)
-    engine = connect(url)
-    space = Workspace(store, engine, tmp_path / "pages", timedelta(hours=1))
-    now = datetime.now(UTC)
-    space.accounts.add("ana", PASSWORD, Role.REVIEWER, now)
-    space.accounts.add("alan", PASSWORD, Role.ANALYST, now)
-    record = scanned(make_record, space.page_images_dir)
-    save(store, record)
-    save(store, make_record("d", filename="other.pdf"))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_web_app(space), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", record
-    server.should_exit = True
-    thread.join(timeout=10)
+    with open_workspace(store, url, tmp_path / "pages") as space:
+        record = scanned(make_record, space.page_images_dir)
+        save(store, record)
+        save(store, make_record("d", filename="other.pdf"))
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(create_web_app(space), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}", record
+        server.should_exit = True
+        thread.join(timeout=10)
     store.close()
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from ..users import Permission
-from .auth import COOKIE, Space, session_secret, signed_in
+from .auth import COOKIE, Space, same_secret, session_secret, signed_in
 from .auth import Form as CheckedForm
 from .templates import render
 
@@ -64,7 +64,7 @@ def sign_in(
 ) -> Response:
     expected = request.cookies.get(SIGNIN_COOKIE, "")
     opened = None
-    if expected and secrets.compare_digest(csrf, expected):
+    if expected and same_secret(csrf, expected):
         opened = space.accounts.sign_in(
             username.strip(), password, space.clock(), space.session_lifetime
         )
