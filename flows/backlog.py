@@ -154,7 +154,7 @@ def task_runner(settings: Settings, concurrency: int) -> DaskTaskRunner:
             "n_workers": concurrency,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # a free port: never clash with another run
         }
     )
 

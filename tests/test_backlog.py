@@ -207,7 +207,7 @@ def test_backlog_on_a_dask_cluster_gives_the_records_of_a_local_run(
         monkeypatch.setenv("ROGATORY_DATA_DIR", str(tmp_path / "cluster-data"))
         monkeypatch.setenv("ROGATORY_DATABASE_URL", url)
         with LocalCluster(
-            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster:
             monkeypatch.setenv("ROGATORY_DASK_ADDRESS", cluster.scheduler_address)
             get_settings.cache_clear()
