@@ -143,6 +143,59 @@ def test_negated_offence_is_not_an_offence_of_the_request(
     assert excluded not in found
 
 
+@pytest.mark.parametrize(
+    ("language", "held", "free"),
+    [
+        (
+            "fr",
+            # "né", folded to "ne", is no negation.
+            "Le suspect Jean DUPONT, né le 02/11/1994 à Lyon, est détenu.",
+            [
+                "Le suspect Jean DUPONT n'est pas détenu.",
+                "Le suspect Jean DUPONT n'est pas en détention provisoire.",
+                "Le suspect Jean DUPONT ne se trouve pas en détention.",
+                "Le suspect Jean DUPONT n'est plus incarcéré.",
+            ],
+        ),
+        (
+            "es",
+            "El investigado se encuentra en prisión provisional.",
+            [
+                "El investigado no se encuentra en prisión provisional.",
+                "El investigado ya no está en prisión.",
+            ],
+        ),
+        (
+            "de",
+            "Der Beschuldigte befindet sich in Untersuchungshaft.",
+            [
+                "Der Beschuldigte befindet sich nicht in Untersuchungshaft.",
+                "Der Beschuldigte ist nicht inhaftiert.",
+            ],
+        ),
+        (
+            "it",
+            "L'indagato è detenuto.",
+            ["L'indagato non è detenuto.", "L'indagato non si trova in custodia cautelare."],
+        ),
+        (
+            "pt",
+            "O arguido está detido.",
+            ["O arguido não está detido.", "O arguido não se encontra em prisão preventiva."],
+        ),
+        (
+            "en",
+            "The suspect is in custody.",
+            ["The suspect is not in custody.", "The suspect is no longer detained."],
+        ),
+    ],
+)
+def test_custody_said_not_to_hold_is_not_custody(language: str, held: str, free: list[str]) -> None:
+    assert run(held, language).in_custody
+    for text in free:
+        assert not run(text, language).in_custody, text
+
+
 def test_offence_split_over_ocr_lines_keeps_page_offsets() -> None:
     page = "Diligencias por un presunto delito de blan-\nqueo de\n   capitales y estafa."
     result = run(page, "es")
