@@ -246,6 +246,13 @@ class Store:
             purging.checkpoint(session)
         return purged
 
+    def unknown(self, hashes: list[str]) -> list[str]:
+        """Those of the given hashes that name no received document."""
+        query = select(DocumentRow.sha256).where(DocumentRow.sha256.in_(hashes))
+        with self._reads() as session:
+            known = set(session.scalars(query))
+        return [sha256 for sha256 in hashes if sha256 not in known]
+
     def older_than(self, age: timedelta) -> list[str]:
         """Hashes of the documents first received longer than `age` ago, not yet purged."""
         query = select(DocumentRow.sha256).where(

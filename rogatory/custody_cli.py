@@ -67,7 +67,7 @@ def purge(
     """Delete documents and everything derived from them: records, queue items, corrections,
     arrivals, search index, page previews, originals, attachments they brought. The audit trail
     keeps one entry with the hash; earlier entries lose their values and reasons."""
-    from rogatory.review.purge import UnknownDocument, remove_files
+    from rogatory.review.purge import remove_files
     from rogatory.review.store import Store
 
     settings = get_settings()
@@ -85,16 +85,25 @@ def purge(
         else:
             hashes = [_sha256(store, given) for given in documents or []]
             reason = REQUESTED
-        purged = [sha for given in hashes for sha in store.purge(given, actor, reason)]
-    except UnknownDocument as error:
-        err.print(f"rogatory: {error}", markup=False, highlight=False)
-        raise typer.Exit(code=1) from error
+        # Every name checked before anything is purged: a typo purges nothing.
+        if unknown := store.unknown(hashes):
+            for sha256 in unknown:
+                err.print(
+                    f"rogatory: no document {sha256}", markup=False, highlight=False, soft_wrap=True
+                )
+            raise typer.Exit(code=1)
+        purged: dict[str, None] = {}
+        for given in hashes:
+            for sha256 in store.purge(given, actor, reason):
+                # The files go as soon as the store forgot them, not after the last purge:
+                # a later failure then leaves no original of a purged document behind.
+                remove_files(sha256, settings.originals_dir, settings.page_images_dir)
+                if sha256 not in purged:
+                    purged[sha256] = None
+                    out.print(sha256, markup=False, highlight=False)
     finally:
         store.close()
-    for sha256 in dict.fromkeys(purged):
-        remove_files(sha256, settings.originals_dir, settings.page_images_dir)
-        out.print(sha256, markup=False, highlight=False)
-    err.print(f"purged {len(set(purged))} documents", markup=False, highlight=False)
+    err.print(f"purged {len(purged)} documents", markup=False, highlight=False)
 
 
 def _sha256(store: "Store", given: str) -> str:

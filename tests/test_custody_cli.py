@@ -167,6 +167,15 @@ def test_purge_expired_uses_the_retention_period(desk: Desk) -> None:
     assert desk.problems() == []
 
 
+def test_a_purge_naming_an_unknown_document_purges_nothing(desk: Desk) -> None:
+    letter = desk.records()["letter.txt"]
+    done = desk.run("purge", letter.document.sha256, "f" * 64, "--actor", "dpo")
+    assert done.returncode == 1 and f"no document {'f' * 64}" in done.stderr
+    assert "letter.txt" in desk.records()
+    assert original_path(desk.data / "originals", letter.document.sha256).exists()
+    assert desk.problems() == []
+
+
 def test_purge_of_an_unknown_document_fails_clearly(desk: Desk) -> None:
     done = desk.run("purge", "0" * 64, "--actor", "dpo")
     assert done.returncode == 1 and "no document" in done.stderr
