@@ -171,6 +171,60 @@ def test_email_text_and_attachments_as_files(tmp_path: Path) -> None:
         email_attachments(mail, tmp_path / "small", max_bytes=100)
 
 
+MULTIPART = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n'
+PLAIN_BODY = b"--b\r\nContent-Type: text/plain\r\n\r\nSolicitud de asistencia\r\n"
+PDF_PART = (
+    b'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="a.pdf"'
+    b"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n"
+)
+# Malformed mail that the standard library's parser cannot read whole (found by fuzzing), each
+# with the body and the attachments it must still yield.
+MALFORMED_MAIL = {
+    "unknown body charset": (
+        b'From: a@example.org\r\nContent-Type: text/plain; charset="x-bogus"\r\n\r\n'
+        b"Solicitud de asistencia \xe9\r\n",
+        "Solicitud de asistencia \ufffd",
+        [],
+    ),
+    "unknown html charset": (
+        b"Content-Type: text/html; charset=x-bogus\r\n\r\n<p>Solicitud de asistencia</p>\r\n",
+        "Solicitud de asistencia",
+        [],
+    ),
+    "truncated address in a multipart": (
+        b"From: a@[\r\n" + MULTIPART + b"\r\n" + PLAIN_BODY + PDF_PART,
+        "Solicitud de asistencia",
+        [("a.pdf", b"%PDF-1.4")],
+    ),
+    "open angle address, undecodable file name": (
+        b"To: <\r\n" + MULTIPART + b"\r\n" + PLAIN_BODY + b"--b\r\nContent-Disposition: "
+        b"attachment; filename*=utf-8''%ff\r\n\r\nannex\r\n--b--\r\n",
+        "Solicitud de asistencia",
+        [("\ufffd", b"annex")],
+    ),
+    "unknown charsets on the body and a text attachment": (
+        MULTIPART
+        + b"\r\n"
+        + PLAIN_BODY.replace(b"text/plain", b"text/plain; charset=x-bogus")
+        + b"--b\r\nContent-Type: text/plain; charset=x-bogus"
+        b'\r\nContent-Disposition: attachment; filename="n.txt"\r\n\r\nannex\r\n--b--\r\n',
+        "Solicitud de asistencia",
+        [("n.txt", b"annex")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED_MAIL)
+def test_malformed_email_still_yields_its_body_and_attachments(tmp_path: Path, case: str) -> None:
+    raw, body, attached = MALFORMED_MAIL[case]
+    mail = tmp_path / "message"
+    mail.write_bytes(raw)
+    [page] = split_pages(mail, EMAIL, tmp_path, SplitOptions())
+    assert (page.text or "").endswith(body)
+    found = email_attachments(mail, tmp_path / "work", max_bytes=10**6)
+    assert [(a.filename, a.path.read_bytes().strip()) for a in found] == attached
+
+
 @pytest.mark.parametrize(("suffix", "media_type"), [("jpg", "image/jpeg"), ("webp", "image/webp")])
 def test_photos_and_webp_are_pages(tmp_path: Path, suffix: str, media_type: str) -> None:
     with Image.open(render_page(SPANISH_LETTER, tmp_path / "p.png")) as page:
