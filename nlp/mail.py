@@ -12,7 +12,7 @@ import email.errors
 import html
 import re
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from pathlib import Path
 
@@ -87,22 +87,22 @@ def _body(message: EmailMessage) -> str:
     return content
 
 
-def _first_text_part(message: EmailMessage) -> EmailMessage | None:
+def _first_text_part(message: EmailMessage) -> MIMEPart | None:
     """The body as found without the headers that would not parse: the first text part."""
     for part in message.walk():
         if not part.is_multipart() and _content_type(part) in ("text/plain", "text/html"):
-            return part if isinstance(part, EmailMessage) else None
+            return part if isinstance(part, MIMEPart) else None
     return None
 
 
-def _content_type(part: EmailMessage) -> str:
+def _content_type(part: MIMEPart) -> str:
     try:
         return part.get_content_type()
     except _MALFORMED:
         return "text/plain"  # what RFC 2045 assumes when the type cannot be read
 
 
-def _text(part: EmailMessage) -> str:
+def _text(part: MIMEPart) -> str:
     try:
         return str(part.get_content())
     except _MALFORMED:
@@ -110,7 +110,7 @@ def _text(part: EmailMessage) -> str:
         return _payload_bytes(part).decode(charset, "replace")
 
 
-def _charset(part: EmailMessage) -> str:
+def _charset(part: MIMEPart) -> str:
     """The part's charset when Python knows it, else UTF-8 (whose replacement characters then
     mark what could not be read)."""
     try:
@@ -135,7 +135,7 @@ def _attachments(message: EmailMessage, workdir: Path, max_bytes: int) -> list[A
     return found
 
 
-def _attached_parts(message: EmailMessage) -> list[EmailMessage]:
+def _attached_parts(message: EmailMessage) -> list[MIMEPart]:
     try:
         return list(message.iter_attachments())
     except _MALFORMED:
@@ -144,18 +144,18 @@ def _attached_parts(message: EmailMessage) -> list[EmailMessage]:
         return [
             part
             for part in message.walk()
-            if isinstance(part, EmailMessage) and not part.is_multipart() and part is not body
+            if isinstance(part, MIMEPart) and not part.is_multipart() and part is not body
         ]
 
 
-def _filename(part: EmailMessage) -> str | None:
+def _filename(part: MIMEPart) -> str | None:
     try:
         return part.get_filename()
     except _MALFORMED:
         return None
 
 
-def _payload(part: EmailMessage) -> bytes:
+def _payload(part: MIMEPart) -> bytes:
     if _content_type(part) == "message/rfc822":
         # The attached message itself, not the MIME part that wraps it: its own attachments
         # are then found when it is processed in turn.
@@ -167,7 +167,7 @@ def _payload(part: EmailMessage) -> bytes:
     return _payload_bytes(part)
 
 
-def _payload_bytes(part: EmailMessage) -> bytes:
+def _payload_bytes(part: MIMEPart) -> bytes:
     try:
         payload = part.get_payload(decode=True)
     except _MALFORMED:
