@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
-from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in
+from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in, token
 
 from rogatory.cli import app as cli
 from rogatory.models import (
@@ -155,8 +155,13 @@ def test_claim_correct_decide_and_every_reading_audited(
         "references": ["DP 245/2025"],
     }
     assert "No facts extracted." in web.get(f"/records/{hostile.id}").text
-    bad = web.post(f"/records/{hostile.id}/correct", data={**fields, "deadline": "soon"})
-    assert bad.status_code == 422 or bad.status_code == 409
+    # The form is saved whole or not at all: a bad later field leaves the good ones unsaved.
+    before = store.corrections(hostile.id)
+    bad = {**lists, "doc_type": "eio", "requesting_state": "Spain", "deadline": "soon"}
+    refused = web.post(f"/records/{hostile.id}/correct", data=bad)
+    assert refused.status_code == 422
+    assert "requesting_state" in refused.text and "deadline" in refused.text
+    assert store.corrections(hostile.id) == before
     no_reason = web.post(f"/records/{hostile.id}/decide", data={"csrf": csrf, "decision": "return"})
     assert no_reason.status_code == 409
     decided = web.post(f"/records/{hostile.id}/decide", data={"csrf": csrf, "decision": "approve"})
@@ -167,13 +172,37 @@ def test_claim_correct_decide_and_every_reading_audited(
         ("ana", "claim"),
         ("ana", "view"),
         ("ana", "correct"),
-        ("ana", "correct"),
-        ("ana", "correct"),
+        ("ana", "correct"),  # the struck offence and the reference: one save, one entry
         ("ana", "view"),
         ("ana", "approve"),
     ]
     assert "approve" in web.get(f"/records/{hostile.id}").text  # shown in the page's trail
     assert store.audit(hostile.id)[-1].action == "view"
+
+
+def test_a_fact_added_through_the_api_is_the_persons(
+    web: TestClient, hostile: Record, store: Store
+) -> None:
+    sign_in(web, "ana")
+    ana = token(web, "ana")
+    web.post(f"/api/records/{hostile.id}/claim", headers=ana, json={})
+    machine = hostile.extraction.offences[0].model_dump(mode="json")
+    invented = {
+        "category": "fraud",
+        "evidence": {**machine["evidence"], "extractor": "rules:offences@3", "confidence": 0.97},
+    }
+    answer = web.post(
+        f"/api/records/{hostile.id}/corrections",
+        headers=ana,
+        json={"field": "offences", "value": [machine, invented]},
+    )
+    assert answer.status_code == 200, answer.text
+    kept, added = answer.json()["corrected_value"]
+    assert kept == machine  # the machine's fact, untouched
+    assert (added["category"], added["evidence"]["extractor"]) == ("fraud", "person:ana")
+    assert added["evidence"]["confidence"] == 1.0
+    facts = web.get(f"/records/{hostile.id}").text.split('id="facts"')[1]
+    assert facts.count("entered by ana") == 1 and "0.80" in facts
 
 
 def test_untrusted_text_is_rendered_inert(web: TestClient, hostile: Record) -> None:

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from ..api import STATUS_CODES
 from ..api import create_app as create_api
 from ..claims import QueueError
 from . import admin_pages, queue_pages, record_pages, search_pages, signin
@@ -51,7 +52,8 @@ def create_web_app(space: Workspace) -> FastAPI:
 
     @app.exception_handler(QueueError)
     def refused(request: Request, error: QueueError) -> Response:
-        return render(request, "error.html", status_code=409, message=str(error))
+        code = next(code for kind, code in STATUS_CODES if isinstance(error, kind))
+        return render(request, "error.html", status_code=code, message=str(error))
 
     for pages in (signin, queue_pages, record_pages, search_pages, admin_pages):
         app.include_router(pages.router)

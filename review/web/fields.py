@@ -1,7 +1,8 @@
 """The extraction as the review form edits it: each single-valued field with the machine's value,
 a person's correction if any, the evidence and its confidence; each listed fact (offence, party,
-identifier ...) with its evidence, which a reviewer may strike out — a person adds no fact without
-evidence — and the references, one a line. How a posted form becomes corrections."""
+identifier ...) with its evidence, which a reviewer may strike out (a fact a person added through
+the API is shown as theirs), and the references, one a line. How a posted form becomes
+corrections."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ from starlette.datastructures import FormData
 
 from rogatory.models import DocType, Evidence, Extraction
 
+from ..decisions import PERSON
 from ..entries import Correction
 
 # (field, input kind); the order is the form's.
@@ -54,6 +56,12 @@ class FactView(BaseModel):
     kind: str
     value: str
     evidence: Evidence
+    entered_by: str | None = None  # a person's fact, not the machine's
+
+
+def _entered_by(evidence: Evidence) -> str | None:
+    extractor = evidence.extractor
+    return extractor.removeprefix(PERSON) if extractor.startswith(PERSON) else None
 
 
 def _current(extraction: Extraction, corrections: list[Correction]) -> dict[str, Any]:
@@ -71,7 +79,8 @@ def fact_views(extraction: Extraction, corrections: list[Correction]) -> list[Fa
             index=index,
             kind=_kind(label, fact),
             value=str(fact[key]) + (f" {fact['currency']}" if fact.get("currency") else ""),
-            evidence=Evidence.model_validate(fact["evidence"]),
+            evidence=(evidence := Evidence.model_validate(fact["evidence"])),
+            entered_by=_entered_by(evidence),
         )
         for field, label, key in LISTS
         for index, fact in enumerate(current[field])

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from rogatory.models import ReviewStatus
 
+from ..decisions import correct_many
 from .auth import Form, Reader, Reviewer, Space, text_field
 from .fields import changes, fact_views, field_views, references
 from .highlight import page_views
@@ -72,9 +73,10 @@ def correct(record_id: str, space: Space, who: Reviewer, form: Form) -> Response
     record = space.store.get(record_id)
     if record is None:
         raise HTTPException(404, f"no record {record_id}")
-    corrections = space.store.corrections(record_id)
-    for field, value in changes(record.extraction, corrections, form).items():
-        space.store.correct(record_id, who.user.username, field, value)
+    changed = changes(record.extraction, space.store.corrections(record_id), form)
+    if changed:  # the whole form or nothing: a bad field leaves every field as it was
+        with space.writes.begin() as session:
+            correct_many(session, record_id, who.user.username, changed, space.clock())
     return RedirectResponse(f"/records/{record_id}#fields", status_code=303)
 
 

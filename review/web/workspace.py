@@ -7,9 +7,11 @@ from pathlib import Path
 
 from fastapi import Request
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..crossref import CrossReference
 from ..dashboard import Dashboard
+from ..database import WRITES
 from ..search import Search
 from ..store import Clock, Store, utc_now
 from ..users import Accounts
@@ -29,6 +31,7 @@ class Workspace:
     crossref: CrossReference = field(init=False)
     dashboard: Dashboard = field(init=False)
     worklist: Worklist = field(init=False)
+    writes: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.engine)
@@ -36,6 +39,8 @@ class Workspace:
         self.crossref = CrossReference(self.engine)
         self.dashboard = Dashboard(self.engine)
         self.worklist = Worklist(self.engine)
+        # For a save of several corrections in one transaction (decisions.correct_many).
+        self.writes = sessionmaker(self.engine.execution_options(**{WRITES: True}))
 
 
 def workspace(request: Request) -> Workspace:
