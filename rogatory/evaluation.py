@@ -138,11 +138,20 @@ def _scalar(value: Any) -> Any:
     return " ".join(re.sub(r"[^\w\s]", "", _folded(value)).split())
 
 
+def _reference_value(reference: str) -> str:
+    """A reference without its labels: the words before its first digit and after its last go
+    ("Case No. 25 Cr. 318" is "25 Cr. 318", "n. 40213/2025 R.G.N.R." is "40213/2025"), then
+    case, accents and punctuation."""
+    words = _folded(reference).split()
+    numbered = [i for i, word in enumerate(words) if any(c.isdigit() for c in word)]
+    kept = words[numbered[0] : numbered[-1] + 1] if numbered else words
+    return re.sub(r"\W", "", "".join(kept))
+
+
 def _same_reference(a: str, b: str) -> bool:
-    """References are written with or without their label ("Case No. 25 Cr. 318" / "25 Cr.
-    318"): one matches the other when its letters and digits are contained in it."""
-    x, y = (re.sub(r"\W", "", s).casefold() for s in (a, b))
-    return bool(x) and bool(y) and (x in y or y in x)
+    """The same whole value, whatever label each side carries: "2025" is not "DP 1234/2025"."""
+    x, y = _reference_value(a), _reference_value(b)
+    return bool(x) and x == y
 
 
 def _set_counts(predicted: set[Any], gold: set[Any]) -> Counter[str]:

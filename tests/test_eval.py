@@ -75,6 +75,22 @@ def test_list_fields_are_scored_as_sets_and_a_party_needs_its_role() -> None:
     assert counts["amounts"] == Counter(tp=1, fp=0, fn=0)
 
 
+def test_a_reference_matches_only_as_a_whole_value_with_or_without_its_label() -> None:
+    gold = {
+        **EMPTY,
+        "references": ["DP 1234/2025", "Rechtshilfe 2025/88", "Case No. 25 Cr. 318"],
+    }
+    # A year shared by two references is part of each, not either of them.
+    only_year = list_counts({**EMPTY, "references": ["2025"]}, gold)["references"]
+    assert only_year == Counter(tp=0, fp=1, fn=3)
+    # The same values written with another label, or none, are the same references.
+    relabelled = {**EMPTY, "references": ["Diligencias Previas 1234/2025", "25 Cr. 318 SDNY"]}
+    assert list_counts(relabelled, gold)["references"] == Counter(tp=2, fp=0, fn=1)
+    # A longer number that contains the reference is another reference.
+    longer = list_counts({**EMPTY, "references": ["DP 11234/2025"]}, gold)["references"]
+    assert longer == Counter(tp=0, fp=1, fn=3)
+
+
 def test_scalars_are_right_only_when_equal_null_included() -> None:
     predicted = {
         **EMPTY,
