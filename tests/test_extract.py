@@ -367,6 +367,31 @@ def test_amounts_with_currency() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "amount", "value", "currency"),
+    [
+        ("en", "assets worth {} were moved", "GBP 3.5 million", 3_500_000.0, "GBP"),
+        ("en", "a bribe of {} was paid", "$2.5m", 2_500_000.0, "USD"),
+        ("en", "losses of {}", "$ 3 billion", 3_000_000_000.0, "USD"),
+        ("es", "un perjuicio de {}", "2,5 millones de euros", 2_500_000.0, "EUR"),
+        ("es", "blanqueo de {}", "3 mil millones de dólares", 3_000_000_000.0, "USD"),
+        ("de", "ein Schaden von {}", "3 Mio. EUR", 3_000_000.0, "EUR"),
+        ("de", "rund {}", "1,2 Milliarden Euro", 1_200_000_000.0, "EUR"),
+        ("fr", "un préjudice de {}", "4 millions d'euros", 4_000_000.0, "EUR"),
+        ("fr", "un préjudice de {}", "2 milliards d'euros", 2_000_000_000.0, "EUR"),
+        ("it", "un profitto di {}", "1,2 mld di euro", 1_200_000_000.0, "EUR"),
+        ("it", "sequestro di {}", "€ 4,5 milioni", 4_500_000.0, "EUR"),
+        ("pt", "um prejuízo de {}", "2,5 milhões de euros", 2_500_000.0, "EUR"),
+    ],
+)
+def test_amounts_with_scale_words(
+    language: str, text: str, amount: str, value: float, currency: str
+) -> None:
+    found = run(text.format(amount), language).amounts
+    # The whole amount, never the number before the scale word alone.
+    assert [(a.value, a.currency, a.evidence.text) for a in found] == [(value, currency, amount)]
+
+
 # --- parties, states, authority ------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Amounts of money with their ISO 4217 currency, European number formats included
-("7.086.905 €", "125.000,00 EUR", "CHF 48'500", "EUR 411.870,--", "US$ 3,200,000.00")."""
+("7.086.905 €", "125.000,00 EUR", "CHF 48'500", "EUR 411.870,--", "US$ 3,200,000.00"), and
+scale words of the language ("GBP 3.5 million", "2,5 millones de euros", "3 Mio. EUR")."""
 
 import re
 from collections.abc import Sequence
@@ -24,16 +25,36 @@ _SMALLEST_BARE_DOLLARS = 1000
 
 @cache
 def _regex(language: str) -> re.Pattern[str]:
-    currency = alternation(list(load_lexicon(language).currencies))
+    lex = load_lexicon(language)
+    currency = alternation(list(lex.currencies))
+    scale = _scale_alternation(tuple(lex.scale_words))
+    connector = alternation(lex.scale_connectors)
     return re.compile(
-        rf"(?P<c1>{currency})\s?(?P<n1>{_NUMBER})|(?P<n2>{_NUMBER})\s?(?P<c2>{currency})",
+        rf"(?P<c1>{currency})\s?(?P<n1>{_NUMBER})(?:\s?(?P<s1>{scale}))?"
+        rf"|(?P<n2>{_NUMBER})(?:\s?(?P<s2>{scale})(?:\s+(?:{connector}))?)?\s?(?P<c2>{currency})",
         re.IGNORECASE,
     )
 
 
+def _scale_alternation(words: tuple[str, ...]) -> str:
+    """Scale words as whole words, also written against the number ("$2.5m"), where a word
+    boundary before them cannot be asked for."""
+    parts = (r"\s+".join(map(re.escape, fold(w).split())) for w in sorted(words, key=len)[::-1])
+    return "|".join(rf"(?:{part})(?!\w)" for part in parts) or r"(?!)"
+
+
 @cache
 def _codes(language: str) -> dict[str, str]:
-    return {fold(k).lower(): v for k, v in load_lexicon(language).currencies.items()}
+    return {_key(k): v for k, v in load_lexicon(language).currencies.items()}
+
+
+@cache
+def _scales(language: str) -> dict[str, float]:
+    return {_key(k): v for k, v in load_lexicon(language).scale_words.items()}
+
+
+def _key(word: str) -> str:
+    return " ".join(fold(word).lower().split())
 
 
 def parse_number(raw: str) -> float:
@@ -54,16 +75,24 @@ def parse_number(raw: str) -> float:
 
 
 def amounts(pages: Sequence[Analysed], language: str) -> list[Amount]:
-    codes = _codes(language)
+    codes, scales = _codes(language), _scales(language)
     found: dict[tuple[float, str], Amount] = {}
     for page in pages:
         for match in _regex(language).finditer(page.text.folded):
             number = match.group("n1") or match.group("n2")
             symbol = match.group("c1") or match.group("c2")
-            currency = codes[" ".join(symbol.lower().split())]
+            scale = match.group("s1") or match.group("s2")
+            currency = codes[_key(symbol)]
             value = parse_number(number)
-            if symbol == "$" and number.isdigit() and value < _SMALLEST_BARE_DOLLARS:
+            if (
+                scale is None
+                and symbol == "$"
+                and number.isdigit()
+                and value < _SMALLEST_BARE_DOLLARS
+            ):
                 continue
+            # Rounded to the cent: 1.2 × 10^9 is not 1200000000.0000002.
+            value = round(value * scales[_key(scale)], 2) if scale else value
             evidence = page.text.evidence(match.start(), match.end(), _EXTRACTOR, 0.85)
             found.setdefault(
                 (value, currency), Amount(value=value, currency=currency, evidence=evidence)

@@ -43,6 +43,11 @@ class Lexicon(BaseModel):
     plate_labels: list[str] = []
     phone_labels: list[str] = []
     currencies: dict[str, str] = {}
+    # Words that multiply the number before them ("3,5 Mio.", "2 milliards"): the value of a
+    # "billion" is the language's own (10^9 in English, 10^12 in French and German).
+    scale_words: dict[str, float] = {}
+    # Words between a scale word and the currency ("millions d'euros", "milioni di euro").
+    scale_connectors: list[str] = []
     authority_heads: list[str] = []
     honorifics: list[str] = []
     name_skip: list[str] = []
