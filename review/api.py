@@ -25,6 +25,7 @@ from .entries import AuditEntry, Correction, QueueEntry
 from .routing import load_rules
 from .search import Results, SearchQuery
 from .users import Permission, SignedIn
+from .web.reads import shown
 from .web.workspace import Workspace
 
 # Longer than a working day would keep items locked after a reviewer went home.
@@ -200,7 +201,10 @@ def create_app(space: Workspace) -> FastAPI:
         return store.correct(record_id, reviewer, body.field, body.value)
 
     @app.get("/records/{record_id}/corrections")
-    def corrections(record_id: str, _who: Reader) -> list[Correction]:
+    def corrections(record_id: str, reader: Reader) -> list[Correction]:
+        """People's values beside the machine's; the reading is written to the audit trail."""
+        if store.view(record_id, reader) is None:
+            raise HTTPException(404, f"no record {record_id}")
         return store.corrections(record_id)
 
     @app.get("/records/{record_id}/audit")
@@ -209,19 +213,22 @@ def create_app(space: Workspace) -> FastAPI:
 
     @app.get("/search")
     def search(
-        _who: Reader,
+        reader: Reader,
         request: Request,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Results:
         """Full text over original and translation, facet filters and counts, person names:
         parameters text, name, state, offence, measure, legal_basis, language, doc_type, status,
-        deadline_from, deadline_to, received_from, received_to (dates as YYYY-MM-DD)."""
+        deadline_from, deadline_to, received_from, received_to (dates as YYYY-MM-DD). Each record
+        listed is written to the audit trail with the query."""
         try:
             query = SearchQuery.from_params(request.query_params)
         except ValidationError as error:
             raise HTTPException(422, error.errors(include_url=False)) from None
-        return space.search.search(query, limit=limit, offset=offset)
+        results = space.search.search(query, limit=limit, offset=offset)
+        shown(space, reader, "search", query, results.hits)
+        return results
 
     @app.get("/audit")
     def export_audit(

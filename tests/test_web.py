@@ -251,6 +251,43 @@ def test_search_page_facets_and_exports(
     assert [hit["record_id"] for hit in as_json] == [other.id]
 
 
+def test_images_searches_and_exports_are_audited(
+    web: TestClient, hostile: Record, store: Store, make_record: MakeRecord
+) -> None:
+    other = make_record("f")
+    save(store, other)
+    sign_in(web, "alan")
+
+    def reads(record: Record) -> list[tuple[str, str, str | None]]:
+        return [
+            (entry.actor, entry.action, entry.reason)
+            for entry in store.audit(record.id)
+            if entry.action != "process"
+        ]
+
+    image = f"/records/{hostile.id}/pages/1.png"
+    assert web.get(image).status_code == 200  # fetched on its own: a view
+    assert web.get(image).status_code == 200  # again at once: covered by that view
+    assert reads(hostile) == [("alan", "view", None)]
+    web.get(f"/records/{other.id}")
+    web.get("/search", params={"text": "laundering"})
+    web.get("/search/export.csv", params={"language": "es"})
+    web.get("/search/export.json", params={"text": "laundering"})
+    assert reads(hostile) == [
+        ("alan", "view", None),
+        ("alan", "search", "text=laundering"),
+        ("alan", "export", "language=es"),
+        ("alan", "export", "text=laundering"),
+    ]
+    # The other record was not in the word search's results.
+    assert reads(other) == [("alan", "view", None), ("alan", "export", "language=es")]
+    ana = token(web, "ana")
+    web.get("/api/search", headers=ana, params={"offence": "money_laundering"})
+    web.get(f"/api/records/{other.id}/corrections", headers=ana)
+    assert reads(hostile)[-1] == ("ana", "search", "offence=money_laundering")
+    assert reads(other)[-1] == ("ana", "view", None)
+
+
 def test_cross_references_name_why_records_match(
     web: TestClient, store: Store, make_record: MakeRecord
 ) -> None:

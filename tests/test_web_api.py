@@ -65,6 +65,7 @@ def test_claim_correct_and_approve(client: TestClient, two: list[str]) -> None:
         "process",
         "claim",
         "correct",
+        "view",  # bob read the corrections
         "approve",
         "view",
     ]

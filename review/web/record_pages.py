@@ -26,6 +26,7 @@ def record_page(record_id: str, request: Request, space: Space, who: Reader) -> 
     entry = space.worklist.entry(record_id)
     if record is None or entry is None:
         raise HTTPException(404, f"no record {record_id}")
+    space.recent_views.note(who.user.username, record_id, space.clock())
     corrections = space.store.corrections(record_id)
     images = space.page_images_dir / record.document.sha256
     held = (
@@ -57,9 +58,14 @@ def record_page(record_id: str, request: Request, space: Space, who: Reader) -> 
 def page_image(
     record_id: str, number: Annotated[int, PathParameter(ge=1)], space: Space, who: Reader
 ) -> Response:
-    """A page preview. Reading the record for the path (not the audit: the page view that shows
-    the image has been audited)."""
-    record = space.store.get(record_id)
+    """A page preview. Shown by the record page, whose view is audited; fetched on its own, it is
+    a view of the record of its own."""
+    viewer = who.user.username
+    if space.recent_views.covers(viewer, record_id, space.clock()):
+        record = space.store.get(record_id)
+    else:
+        record = space.store.view(record_id, viewer)
+        space.recent_views.note(viewer, record_id, space.clock())
     if record is None:
         raise HTTPException(404, f"no record {record_id}")
     image: Path = space.page_images_dir / record.document.sha256 / f"{number}.png"

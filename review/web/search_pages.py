@@ -1,4 +1,5 @@
-"""The analysts' search page and its exports (every hit of a search as CSV or JSON)."""
+"""The analysts' search page and its exports (every hit of a search as CSV or JSON); the records
+each shows are written to the audit trail with the query."""
 
 import csv
 import io
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from ..search import FACETS, FACT_FACETS, Hit, SearchQuery
 from .auth import Reader, Space
+from .reads import audited_export, shown
 from .templates import render
 
 router = APIRouter()
@@ -50,6 +52,7 @@ def search_page(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     results = space.search.search(query, limit=PAGE, offset=(page - 1) * PAGE)
+    shown(space, who.user.username, "search", query, results.hits)
     params = query.model_dump(mode="json", exclude_defaults=True)
     return render(
         request,
@@ -101,7 +104,7 @@ def _json(hits: Iterator[Hit]) -> Iterator[str]:
 @router.get("/search/export.csv")
 def export_csv(space: Space, who: Reader, query: Asked) -> Response:
     return StreamingResponse(
-        _csv(space.search.export(query)),
+        _csv(audited_export(space, who.user.username, query, space.search.export(query))),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="rogatory-search.csv"'},
     )
@@ -110,7 +113,7 @@ def export_csv(space: Space, who: Reader, query: Asked) -> Response:
 @router.get("/search/export.json")
 def export_json(space: Space, who: Reader, query: Asked) -> Response:
     return StreamingResponse(
-        _json(space.search.export(query)),
+        _json(audited_export(space, who.user.username, query, space.search.export(query))),
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="rogatory-search.json"'},
     )

@@ -15,6 +15,7 @@ from ..database import WRITES
 from ..search import Search
 from ..store import Clock, Store, utc_now
 from ..users import Accounts
+from .recent import RecentViews
 from .worklist import Worklist
 
 
@@ -32,6 +33,7 @@ class Workspace:
     dashboard: Dashboard = field(init=False)
     worklist: Worklist = field(init=False)
     writes: sessionmaker[Session] = field(init=False)
+    recent_views: RecentViews = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.engine)
@@ -39,8 +41,9 @@ class Workspace:
         self.crossref = CrossReference(self.engine)
         self.dashboard = Dashboard(self.engine)
         self.worklist = Worklist(self.engine)
-        # For a save of several corrections in one transaction (decisions.correct_many).
+        # For writes that span several rows: a whole correction form, the reads of a search.
         self.writes = sessionmaker(self.engine.execution_options(**{WRITES: True}))
+        self.recent_views = RecentViews()
 
 
 def workspace(request: Request) -> Workspace:
