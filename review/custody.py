@@ -4,6 +4,8 @@
 - A record's JSON must hash to the digest its last save wrote into the append-only audit trail.
 - A page preview must hash to the digest written beside it (`<n>.png.sha256`, `sha256sum` form).
 - A purged document must have left no original and no previews behind.
+- The audit trail must re-compute to the hash chain its entries were written with (see
+  `audit.check_chain`), and hold the head digest kept from an earlier run, when one is given.
 """
 
 import hashlib
@@ -14,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .audit import record_digest
+from .audit import Chain, record_digest
 from .originals import original_path
 from .purge import is_tombstone
 
@@ -36,6 +38,7 @@ class Kind(StrEnum):
     RECORD = "record"
     PREVIEW = "preview"
     PURGED = "purged"
+    AUDIT = "audit"
 
 
 class Problem(BaseModel):
@@ -54,6 +57,12 @@ class Report(BaseModel):
     # progress; processing the file again completes it.
     unstored: list[str] = []
     problems: list[Problem] = []
+    # The audit trail's hash chain: its head is what to keep off the machine.
+    chain: Chain = Chain()
+
+
+# The subject of problems found in the audit trail.
+TRAIL = "audit trail"
 
 
 def file_digest(path: Path) -> str:
@@ -64,8 +73,26 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify(documents: Iterable[Custody], originals: Path, previews: Path) -> Report:
-    report = Report()
+def verify(
+    documents: Iterable[Custody],
+    originals: Path,
+    previews: Path,
+    chain: Chain,
+    kept_head_found: bool | None = None,
+) -> Report:
+    """Check every document, and the audit trail's chain; `kept_head_found` tells whether the
+    head digest kept from an earlier run is still in the trail (None: none was given)."""
+    report = Report(chain=chain)
+    for found in chain.breaks:
+        report.problems.append(Problem(kind=Kind.AUDIT, subject=TRAIL, detail=found))
+    if kept_head_found is False:
+        report.problems.append(
+            Problem(
+                kind=Kind.AUDIT,
+                subject=TRAIL,
+                detail="the kept head digest is in no entry: the trail was rewritten",
+            )
+        )
     known = set()
     for document in documents:
         known.add(document.sha256)

@@ -52,11 +52,13 @@ def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime)
     # The trail is redacted once, after every row lock the purge needs is held: a reviewer's
     # transaction waiting on the trail then never holds a row the purge still has to take.
     if forgotten:
+        # The end of the trail first, as every writer takes it, then the trail itself.
+        audit.lock_trail(session)
         with _audit_guard_lifted(session):
             session.execute(
                 update(AuditRow)
                 .where(AuditRow.record_id.in_(forgotten))
-                .values(changes={}, reason=None)
+                .values(changes={}, reason=None, salt=None)
             )
     for record_id, record_sha256 in forgotten.items():
         changes = {"sha256": [record_sha256, None]}

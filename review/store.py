@@ -10,6 +10,7 @@ record's `review` when a record is read.
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, select
@@ -19,7 +20,8 @@ from rogatory.models import Record, Review, ReviewStatus
 
 from . import audit, claims, decisions
 from . import purge as purging
-from .custody import Custody
+from .custody import Custody, Report
+from .custody import verify as check_custody
 from .database import WRITES, connect, lock_document
 from .entries import Arrival, AuditEntry, Correction, QueueEntry
 from .routing import RoutingRules, route
@@ -235,6 +237,28 @@ class Store:
                     record=record,
                     recorded_digest=recorded.get(record_id) if record_id else None,
                 )
+
+    def verify(self, originals: Path, previews: Path, kept_head: str | None = None) -> Report:
+        """Re-hash everything kept against what was recorded (see `custody`), the audit trail's
+        chain included; `kept_head` is a head digest printed by an earlier run."""
+        with self._reads() as session:
+            chain = audit.check_chain(
+                session.scalars(
+                    select(AuditRow)
+                    .order_by(AuditRow.id)
+                    .execution_options(yield_per=CUSTODY_BATCH)
+                )
+            )
+            found = None
+            if kept_head is not None:
+                found = (
+                    kept_head == audit.GENESIS
+                    or session.scalars(
+                        select(AuditRow.id).where(AuditRow.digest == kept_head).limit(1)
+                    ).first()
+                    is not None
+                )
+        return check_custody(self.custody(), originals, previews, chain, found)
 
     def purge(self, sha256: str, actor: str, reason: str) -> list[str]:
         """Remove a document and what was derived from it from the store (see `purging`); the

@@ -150,6 +150,12 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     changes: Mapped[dict[str, list[Any]]] = mapped_column(Json)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The hash chain (migration 0004, see review/audit.py): `content_digest` seals `changes` and
+    # `reason` with `salt`, which a purge erases with them; `digest` links the entry to the one
+    # before it. Null on entries written before the chain began.
+    salt: Mapped[str | None] = mapped_column(String(32))
+    content_digest: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class UserRow(Base):

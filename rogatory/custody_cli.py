@@ -23,16 +23,20 @@ REQUESTED = "purge requested"
 
 def verify(
     as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON")] = False,
+    kept_head: Annotated[
+        str | None,
+        typer.Option(help="A head digest printed by an earlier run, to find in the audit trail"),
+    ] = None,
 ) -> None:
     """Re-hash every original, record and page preview against what was recorded when it was
-    written; exit 1 if anything differs, is missing, or outlived a purge."""
-    from rogatory.review.custody import verify as check
+    written, and the audit trail's hash chain; exit 1 if anything differs, is missing, or
+    outlived a purge. Prints the chain's head digest: keep it off this machine."""
     from rogatory.review.store import Store
 
     settings = get_settings()
     store = Store.open(settings.store_url)
     try:
-        report = check(store.custody(), settings.originals_dir, settings.page_images_dir)
+        report = store.verify(settings.originals_dir, settings.page_images_dir, kept_head)
     finally:
         store.close()
     if as_json:
@@ -44,13 +48,22 @@ def verify(
         out.print(table)
     summary = [
         f"checked {report.originals} originals, {report.records} records, "
-        f"{report.previews} page previews: {len(report.problems)} problems"
+        f"{report.previews} page previews, {report.chain.entries} audit entries: "
+        f"{len(report.problems)} problems"
     ]
     if report.unrecorded:
         summary.append(f"{len(report.unrecorded)} records saved before hashes were recorded")
+    if report.chain.unchained:
+        summary.append(f"{report.chain.unchained} audit entries written before the chain began")
     if report.unstored:
         summary.append(f"{len(report.unstored)} originals in no store entry (process them again)")
     err.print("; ".join(summary), markup=False, highlight=False)
+    err.print(
+        f"audit chain head: {report.chain.head or '(empty)'}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     if report.problems:
         raise typer.Exit(code=MISMATCH)
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 
 from rogatory.models import Record
 from rogatory.review.audit import record_digest
-from rogatory.review.custody import Kind, file_digest, verify
+from rogatory.review.custody import Kind, file_digest
 from rogatory.review.originals import keep_original, original_path
 from rogatory.review.purge import TOMBSTONE, UnknownDocument, remove_files
 from rogatory.review.store import Store
@@ -69,7 +69,7 @@ def test_verify_passes_an_untouched_store(
     record = make_record("a")
     store_with_files(store, record, tmp_path)
     preview(tmp_path, record.document.sha256)
-    report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
+    report = store.verify(tmp_path / "originals", tmp_path / "pages")
     assert (report.originals, report.records, report.previews) == (1, 1, 1)
     assert report.problems == [] and report.unrecorded == [] and report.unstored == []
     # A file archived by a run that stopped before it reached the store.
@@ -77,7 +77,7 @@ def test_verify_passes_an_untouched_store(
     stray.write_bytes(b"stray")
     sha256 = file_digest(stray)
     keep_original(stray, sha256, tmp_path / "originals")
-    report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
+    report = store.verify(tmp_path / "originals", tmp_path / "pages")
     assert report.unstored == [sha256] and report.problems == []
 
 
@@ -108,7 +108,7 @@ def test_verify_finds_every_kind_of_damage(
             {"r": json.dumps(row), "id": edited.id},
         )
     engine.dispose()
-    report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
+    report = store.verify(tmp_path / "originals", tmp_path / "pages")
     found = {(p.kind, p.subject) for p in report.problems}
     assert found == {
         (Kind.ORIGINAL, flipped.document.sha256),
@@ -170,7 +170,7 @@ def test_purge_leaves_only_the_hash(
     with pytest.raises(DatabaseError, match="append-only"), engine.begin() as connection:
         connection.execute(text("UPDATE audit_entries SET reason = 'x'"))
     engine.dispose()
-    report = verify(store.custody(), tmp_path / "originals", tmp_path / "pages")
+    report = store.verify(tmp_path / "originals", tmp_path / "pages")
     assert report.problems == []
     assert not original_path(tmp_path / "originals", email.document.sha256).exists()
     assert not (tmp_path / "pages" / email.document.sha256).exists()
@@ -192,7 +192,7 @@ def test_a_purged_document_received_again_is_a_new_document(
     again = store.get(record.id)
     assert again is not None and again.document.filename == "again.pdf"
     assert [a.filename for a in store.arrivals(record.document.sha256)] == ["again.pdf"]
-    assert verify(store.custody(), tmp_path / "originals", tmp_path / "pages").problems == []
+    assert store.verify(tmp_path / "originals", tmp_path / "pages").problems == []
 
 
 def test_only_documents_past_retention_are_expired(

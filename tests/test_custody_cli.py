@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rogatory.models import Document, Page, PageSource, Pipeline, Record, record_id
-from rogatory.review.custody import Problem, verify
+from rogatory.review.custody import Problem
 from rogatory.review.originals import keep_original, original_path
 from rogatory.review.store import Store
 
@@ -43,7 +43,7 @@ class Desk:
         command pays the command line's start-up)."""
         store = Store.open(f"sqlite:///{self.data / 'rogatory.db'}")
         try:
-            return verify(store.custody(), self.data / "originals", self.data / "pages").problems
+            return store.verify(self.data / "originals", self.data / "pages").problems
         finally:
             store.close()
 

@@ -201,7 +201,9 @@ def test_queue_entries_are_plain_values(store: Store, make_record: MakeRecord) -
     ]
 
 
-def test_concurrent_writers_wait_their_turn(url: str, make_record: MakeRecord) -> None:
+def test_concurrent_writers_wait_their_turn(
+    url: str, make_record: MakeRecord, tmp_path: Path
+) -> None:
     # Separate stores are separate connections, as the pipeline and a review desk would be.
     contents = "12345"
     Store.open(url).close()
@@ -220,6 +222,13 @@ def test_concurrent_writers_wait_their_turn(url: str, make_record: MakeRecord) -
     assert count(url, DocumentRow) == len(contents)
     assert count(url, RecordRow) == len(contents)
     assert count(url, ArrivalRow) == 100
+    # Each audit entry linked to the one written before it: no two writers took the same end.
+    store = Store.open(url)
+    try:
+        chain = store.verify(tmp_path / "originals", tmp_path / "pages").chain
+    finally:
+        store.close()
+    assert chain.breaks == [] and chain.entries == 100
 
 
 def mapped(item: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
