@@ -138,7 +138,12 @@ def translate(
     pages: list[Page], language: str | None, extraction: Extraction, settings: Settings
 ) -> Translation:
     return translate_pages(
-        pages, language, extraction, settings.translation_target, settings.translation_packages_dir
+        pages,
+        language,
+        extraction,
+        settings.translation_target,
+        settings.translation_packages_dir,
+        max_chars=settings.translation_max_chars,
     )
 
 

@@ -18,6 +18,7 @@ from rogatory.settings import get_settings
 from rogatory.terminal import add_row, err, out
 
 if TYPE_CHECKING:
+    from rogatory.flows.faults import EnvironmentFault
     from rogatory.models import Record
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -25,6 +26,9 @@ app.add_typer(queue_app, name="queue")
 models_app = typer.Typer(no_args_is_help=True, help="Translation packages, installed from files.")
 app.add_typer(models_app, name="models")
 
+# A fault of the machine (tesseract language data missing, disk full, store away): nothing was
+# stored and running the same command again resumes; as `rogatory backlog` says it.
+MACHINE_FAULT = 3
 # Errors on these stages mean the file itself could not be read.
 _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
 
@@ -56,10 +60,17 @@ def process(
 ) -> None:
     """Run one file through the pipeline, store it and print its record."""
     _require_readable(file)
+    from rogatory.flows.faults import EnvironmentFault
     from rogatory.flows.process import process_document
 
-    # A time given without a zone is the operator's local time.
-    record = process_document(file, received_at=received_at.astimezone() if received_at else None)
+    try:
+        # A time given without a zone is the operator's local time.
+        record = process_document(
+            file, received_at=received_at.astimezone() if received_at else None
+        )
+    except EnvironmentFault as fault:
+        _report_fault(file, fault)
+        raise typer.Exit(code=MACHINE_FAULT) from fault
     if as_json:
         print(record.model_dump_json(indent=2))
     else:
@@ -79,12 +90,21 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders")]
     if not files:
         err.print("rogatory: no files found")
         raise typer.Exit(code=1)
-    done = []
+    from rogatory.flows.faults import EnvironmentFault
+
+    done, faults = [], 0
     for file in files:
         started = time.perf_counter()
-        record = process_document(file)
+        try:
+            record = process_document(file)
+        except EnvironmentFault as fault:  # the machine, not the file: nothing stored, go on
+            _report_fault(file, fault)
+            faults += 1
+            continue
         done.append((record, time.perf_counter() - started))
     _print_records(done)
+    if faults:
+        raise typer.Exit(code=MACHINE_FAULT)
 
 
 @app.command()
@@ -149,6 +169,15 @@ def models_install(
         raise typer.Exit(code=2) from error
     for package in installed:
         err.print(f"installed {package.engine}", markup=False, highlight=False)
+
+
+def _report_fault(file: Path, fault: "EnvironmentFault") -> None:
+    err.print(
+        f"rogatory: {file}: [{fault.stage}] {fault.message} (nothing stored; run again once fixed)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _require_readable(file: Path) -> None:

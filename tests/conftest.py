@@ -29,6 +29,7 @@ from rogatory.models import (
     record_id,
 )
 from rogatory.review.store import Store
+from rogatory.settings import get_settings
 
 from bench.databases import postgres_schema
 
@@ -202,3 +203,19 @@ def make_record() -> MakeRecord:
 
 def save(store: Store, record: Record) -> None:
     store.save(record, record.document.filename, f"/originals/{record.document.sha256}")
+
+
+@pytest.fixture
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data directory of this test's own, set through the environment that worker processes
+    inherit; cached stores are let go afterwards."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ROGATORY_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    yield data
+    # Imported here: importing the flows configures Prefect, which most tests never start.
+    from rogatory.flows.saving import close_stores
+
+    close_stores()
+    monkeypatch.undo()
+    get_settings.cache_clear()

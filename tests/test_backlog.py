@@ -8,7 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,19 +177,6 @@ def assert_archive_whole(data: Path) -> None:
         if not preview.name.startswith("."):
             with Image.open(preview) as image:
                 image.load()
-
-
-@pytest.fixture
-def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A data directory of this test's own, set through the environment that worker processes
-    inherit; cached stores are let go afterwards."""
-    data = tmp_path / "data"
-    monkeypatch.setenv("ROGATORY_DATA_DIR", str(data))
-    get_settings.cache_clear()
-    yield data
-    close_stores()
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def comparable(record: Record) -> dict[str, object]:

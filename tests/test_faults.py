@@ -6,14 +6,11 @@ import hashlib
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import create_engine, text
 from test_backlog import assert_archive_whole, make_backlog
 
 from rogatory.flows.backlog import process_file, run_backlog
@@ -22,40 +19,11 @@ from rogatory.flows.saving import close_stores
 from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
-from bench.databases import POSTGRES_URL
+from bench.databases import postgres_schema
 from conftest import SPANISH_LETTER, render_page
 
 pytestmark = pytest.mark.slow
 TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Settings of this test's own: a data directory (and store URL) set through the
-    environment, which worker processes inherit."""
-    data = tmp_path / "data"
-    monkeypatch.setenv("ROGATORY_DATA_DIR", str(data))
-    get_settings.cache_clear()
-    yield data
-    close_stores()
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-@contextmanager
-def schema_surviving_restarts() -> Iterator[str]:
-    """A schema of its own, like `bench.databases.postgres_schema`, but with no pooled
-    connection kept across the test: the restart kills those, and the DROP would fail on one."""
-    schema = f"rogatory_{uuid.uuid4().hex[:16]}"
-    server = create_engine(POSTGRES_URL, poolclass=NullPool)
-    with server.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with server.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
 
 def sha256_of(path: Path) -> str:
@@ -74,10 +42,10 @@ def records_in(url: str) -> int:
 
 
 def test_postgres_restart_mid_backlog_completes_exactly_once(
-    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, own_settings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = make_backlog(tmp_path / "inbox", text_files=16, scans=0)
-    with schema_surviving_restarts() as url:
+    with postgres_schema() as url:
         monkeypatch.setenv("ROGATORY_DATABASE_URL", url)
         get_settings.cache_clear()
         stored_at_restart: list[int] = []
@@ -174,7 +142,7 @@ def test_disk_full_fails_files_clearly_and_the_rerun_resumes(
 
 
 def test_missing_tesseract_language_fails_the_file_until_it_is_installed(
-    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, own_settings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scan = render_page(SPANISH_LETTER, tmp_path / "carta.png", rotate_deg=1.2)
     partial = tmp_path / "tessdata"

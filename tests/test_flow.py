@@ -14,10 +14,11 @@ from rogatory.review.originals import original_path
 from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
-from conftest import REPO, SAMPLES, SPANISH_LETTER, email_with, text_pdf
+from conftest import REPO, SAMPLES, SPANISH_LETTER, email_with, render_page, text_pdf
 
 pytestmark = pytest.mark.slow
 CLI = str(REPO / ".venv" / "bin" / "rogatory")
+TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
 def manifest_entry(sample_id: str) -> dict[str, str]:
@@ -25,8 +26,8 @@ def manifest_entry(sample_id: str) -> dict[str, str]:
     return next(s for s in manifest["samples"] if s["id"] == sample_id)
 
 
-def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(data_dir)}
+def run_cli(*args: str, data_dir: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "ROGATORY_DATA_DIR": str(data_dir), **environment}
     return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=600)
 
 
@@ -108,6 +109,25 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     }
     locked = next(e for e in store.queue() if e.filename == "c-locked.pdf")
     assert locked.reasons == ["pages: the PDF is encrypted and needs a password"]
+
+
+def test_ingest_names_a_machine_fault_stores_nothing_and_goes_on(tmp_path: Path) -> None:
+    """tesseract without Spanish data: the Spanish scan is not stored with an error (that would
+    mark it done), the text file after it is, and the exit status says to run again."""
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    for entry in TESSDATA.iterdir():
+        if entry.name != "spa.traineddata":
+            (tessdata / entry.name).symlink_to(entry)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    render_page(SPANISH_LETTER, inbox / "a-carta.png")
+    (inbox / "b-letter.txt").write_text("Letter of request for bank records.", encoding="utf-8")
+    done = run_cli("ingest", str(inbox), data_dir=tmp_path / "data", TESSDATA_PREFIX=str(tessdata))
+    assert done.returncode == 3
+    assert "a-carta.png: [ocr] tesseract has no language data for spa" in done.stderr
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'rogatory.db'}")
+    assert [entry.filename for entry in store.queue()] == ["b-letter.txt"]
 
 
 def test_process_needs_no_network(tmp_path: Path) -> None:
