@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -110,6 +111,12 @@ def test_verify_passes_what_the_pipeline_kept(desk: Desk) -> None:
     assert (report["originals"], report["records"]) == (3, 3)
     assert report["previews"] == 1  # the scan's one page
     assert report["problems"] == [] and report["unrecorded"] == []
+    # The audit chain's head, printed to keep elsewhere, and found again when given back.
+    head = report["chain"]["head"]
+    assert re.fullmatch("[0-9a-f]{64}", head) and f"audit chain head: {head}" in done.stderr
+    assert desk.run("verify", "--kept-head", head).returncode == 0
+    refused = desk.run("verify", "--kept-head", "0" * 64)
+    assert refused.returncode == 1 and "the trail was rewritten" in refused.stdout
 
 
 def test_verify_detects_a_byte_flipped_in_an_original(desk: Desk) -> None:
