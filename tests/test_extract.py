@@ -277,6 +277,38 @@ def test_dated_deadlines(language: str, text: str, deadline: date) -> None:
     assert run(text, language).deadline == deadline
 
 
+US_REQUEST = (
+    "U.S. Department of Justice, Office of International Affairs\n"
+    "Washington, D.C., December 1, 2026\n"
+    "The United States requests assistance. Please provide the records no later than {}.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "deadline", "sure"),
+    [
+        # Month first where the request comes from the United States, and unsure.
+        ("en", US_REQUEST.format("03/05/2027"), date(2027, 3, 5), False),
+        # A date of the same document with a part above 12 settles the order.
+        ("en", US_REQUEST.format("03/05/2027") + "Trial: 11/16/2027.", date(2027, 3, 5), True),
+        ("en", US_REQUEST.format("03/05/2027") + "Trial: 16.11.2027.", date(2027, 5, 3), True),
+        ("en", US_REQUEST.format("03/25/2027"), date(2027, 3, 25), True),
+        ("en", US_REQUEST.format("05/05/2027"), date(2027, 5, 5), True),
+        # Day first elsewhere: unsure in English, written both ways, sure in other languages.
+        ("en", "Home Office, London\nPlease reply by 03/05/2027.", date(2027, 5, 3), False),
+        ("es", "Se ruega la ejecución antes del 03/05/2027.", date(2027, 5, 3), True),
+        ("de", "Um Erledigung wird bis zum 01.06.2026 ersucht.", date(2026, 6, 1), True),
+    ],
+)
+def test_numeric_deadline_reads_the_order_of_day_and_month(
+    language: str, text: str, deadline: date, sure: bool
+) -> None:
+    result = run(text, language)
+    assert result.deadline == deadline
+    # An order nothing settles makes the deadline low-confidence, for review.
+    assert (result.evidence["deadline"].confidence >= 0.8) is sure
+
+
 def test_relative_deadline_counts_from_receipt_and_says_so() -> None:
     text = (
         "Il est demandé que la décision soit exécutée dans un délai de 30 jours à compter de "

@@ -18,6 +18,10 @@ _ORDINAL = r"(?:\.|º|°|er|st|nd|rd|th)?"
 _TOP_LINES = 12
 # How far before a date a deadline cue ("antes del", "bis zum") may start.
 _CUE_REACH = 60
+# A numeric date whose day and month could be swapped ("03/05/2027") with nothing in the
+# document to settle the order: its evidence says the date may be wrong.
+_UNSURE_ORDER_CONFIDENCE = 0.3
+_MONTHS_IN_YEAR = 12
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,19 @@ class DateMatch:
     start: int  # offsets in the normalised page text
     end: int
     value: date
+    unsure: bool = False  # day and month of a numeric date may be the other way round
+
+    def confidence(self, confidence: float) -> float:
+        return min(confidence, _UNSURE_ORDER_CONFIDENCE) if self.unsure else confidence
+
+
+@dataclass(frozen=True)
+class NumericOrder:
+    """How the document writes numeric dates: month first ("03/25/2027") or day first."""
+
+    month_first: bool = False
+    # Settled by the document itself: one of its numeric dates has a part above 12.
+    certain: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +58,7 @@ def _date_regex(language: str) -> re.Pattern[str]:
     joiner = rf"(?:(?:{alternation(lex.date_connectors)})\s+)?"
     dmy = rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+{joiner}(?P<m1>{months})\.?\s+{joiner}(?P<y1>\d{{4}})"
     mdy = rf"(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
-    numeric = r"(?P<d3>\d{1,2})[./](?P<m3>\d{1,2})[./](?P<y3>\d{4})"
+    numeric = r"(?P<a3>\d{1,2})[./](?P<b3>\d{1,2})[./](?P<y3>\d{4})"
     return re.compile(rf"(?<![\w/.])(?:{dmy}|{mdy}|{numeric})(?!\d)", re.IGNORECASE)
 
 
@@ -50,28 +67,56 @@ def _month_numbers(language: str) -> dict[str, int]:
     return {fold(name).lower(): number for name, number in load_lexicon(language).months.items()}
 
 
-def find_dates(page: Analysed, language: str) -> list[DateMatch]:
+def numeric_order(
+    pages: Sequence[Analysed], language: str, requesting_state: str | None
+) -> NumericOrder:
+    """The document's own numeric dates settle the order when one of them has a part above 12
+    and none says otherwise. Failing that, the custom of the requesting state (lexicon
+    `month_first_states`, the United States) puts the month first, unsettled; day first is
+    settled only in a language that is written no other way (not English)."""
+    orders = set()
+    for page in pages:
+        for match in _date_regex(language).finditer(page.text.folded):
+            if match.group("a3"):
+                first, second = int(match.group("a3")), int(match.group("b3"))
+                if (first > _MONTHS_IN_YEAR) != (second > _MONTHS_IN_YEAR):
+                    orders.add(second > _MONTHS_IN_YEAR)
+    if len(orders) == 1:
+        return NumericOrder(month_first=orders.pop(), certain=True)
+    lex = load_lexicon(language)
+    month_first = requesting_state in lex.month_first_states
+    return NumericOrder(month_first=month_first, certain=lex.day_first_only and not month_first)
+
+
+def find_dates(
+    page: Analysed, language: str, order: NumericOrder = NumericOrder()
+) -> list[DateMatch]:
     months = _month_numbers(language)
     found = []
     for match in _date_regex(language).finditer(page.text.folded):
         groups = match.groupdict()
-        day, month, year = (
-            (groups["d1"], groups["m1"], groups["y1"])
-            if groups["d1"]
-            else (groups["d2"], groups["m2"], groups["y2"])
-            if groups["d2"]
-            else (groups["d3"], groups["m3"], groups["y3"])
-        )
+        unsure = False
+        if groups["d1"]:
+            day, month, year = groups["d1"], groups["m1"], groups["y1"]
+        elif groups["d2"]:
+            day, month, year = groups["d2"], groups["m2"], groups["y2"]
+        else:
+            first, second, year = groups["a3"], groups["b3"], groups["y3"]
+            day, month = (second, first) if order.month_first else (first, second)
+            swappable = max(int(first), int(second)) <= _MONTHS_IN_YEAR and first != second
+            unsure = swappable and not order.certain
         number = int(month) if month.isdigit() else months[" ".join(month.lower().split())]
         try:
             value = date(int(year), number, int(day))
         except ValueError:
             continue
-        found.append(DateMatch(match.start(), match.end(), value))
+        found.append(DateMatch(match.start(), match.end(), value, unsure))
     return found
 
 
-def document_date(pages: Sequence[Analysed], language: str) -> tuple[date, Evidence] | None:
+def document_date(
+    pages: Sequence[Analysed], language: str, order: NumericOrder = NumericOrder()
+) -> tuple[date, Evidence] | None:
     """The date of the place/date line ("Madrid, a 20 de enero de 2026") or of a "Date:" label;
     failing both, a date at the top of the first page, with low confidence."""
     lex = load_lexicon(language)
@@ -85,7 +130,7 @@ def document_date(pages: Sequence[Analysed], language: str) -> tuple[date, Evide
     )
     best: tuple[int, date, Evidence] | None = None
     for index, page in enumerate(pages):
-        for found in find_dates(page, language):
+        for found in find_dates(page, language, order):
             start = page.text.offsets[found.start]
             line_start, _ = page.text.line(page.text.line_index(start))
             before = page.text.folded[max(0, found.start - 40) : found.start]
@@ -100,21 +145,30 @@ def document_date(pages: Sequence[Analysed], language: str) -> tuple[date, Evide
                 continue
             if best is None or score > best[0]:
                 evidence = page.text.evidence(
-                    found.start, found.end, "rules:document_date@1", confidence
+                    found.start, found.end, "rules:document_date@1", found.confidence(confidence)
                 )
                 best = (score, found.value, evidence)
     return None if best is None else (best[1], best[2])
 
 
-def deadline(pages: Sequence[Analysed], language: str, received_at: datetime) -> Deadline | None:
+def deadline(
+    pages: Sequence[Analysed],
+    language: str,
+    received_at: datetime,
+    order: NumericOrder = NumericOrder(),
+) -> Deadline | None:
     """A date announced by a deadline cue, else a period counted from receipt."""
-    return _dated_deadline(pages, language) or _relative_deadline(pages, language, received_at)
+    return _dated_deadline(pages, language, order) or _relative_deadline(
+        pages, language, received_at
+    )
 
 
-def _dated_deadline(pages: Sequence[Analysed], language: str) -> Deadline | None:
+def _dated_deadline(
+    pages: Sequence[Analysed], language: str, order: NumericOrder
+) -> Deadline | None:
     cue = re.compile(rf"(?:{alternation(load_lexicon(language).deadline_cues)})\s*$", re.I)
     for page in pages:
-        for found in find_dates(page, language):
+        for found in find_dates(page, language, order):
             window_start = max(0, found.start - _CUE_REACH)
             match = cue.search(page.text.folded[window_start : found.start])
             if match is None:
@@ -123,7 +177,7 @@ def _dated_deadline(pages: Sequence[Analysed], language: str) -> Deadline | None
             return Deadline(
                 found.value,
                 page.text.normalised[start : found.end],
-                page.text.evidence(start, found.end, "rules:deadline@1", 0.8),
+                page.text.evidence(start, found.end, "rules:deadline@1", found.confidence(0.8)),
             )
     return None
 

@@ -20,7 +20,7 @@ from rogatory.models import (
 
 from .amounts import amounts
 from .authority import requesting_authority
-from .dates import deadline, document_date
+from .dates import deadline, document_date, numeric_order
 from .facts import first_fact, keyed_facts
 from .identifiers import identifiers
 from .lexicon import lexicon_language
@@ -53,11 +53,12 @@ def extract(pages: Sequence[Page], language: str | None, received_at: datetime) 
     if authority:
         result.requesting_authority, evidence["requesting_authority"] = authority
 
-    dated = document_date(analysed, lang)
+    order = numeric_order(analysed, lang, result.requesting_state)
+    dated = document_date(analysed, lang, order)
     if dated:
         result.document_date, evidence["document_date"] = dated
 
-    due = deadline(analysed, lang, received_at)
+    due = deadline(analysed, lang, received_at, order)
     if due:
         result.deadline, result.deadline_text = due.value, due.text
         evidence["deadline"] = due.evidence

@@ -35,6 +35,11 @@ class Lexicon(BaseModel):
     date_labels: list[str] = []
     place_date_connectors: list[str] = []
     deadline_cues: list[str] = []
+    # Requesting states that write numeric dates month first ("03/05/2027" is 5 March).
+    month_first_states: list[str] = []
+    # Whether everyone writing the language puts the day first in a numeric date; English is
+    # written both ways (London 5/3, Washington 3/5).
+    day_first_only: bool = True
     relative_deadlines: list[str] = []
     duration_units: dict[str, DurationUnit] = {}
     reference_types: list[str] = []
