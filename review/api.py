@@ -26,6 +26,8 @@ from .routing import load_rules
 from .search import Results, SearchQuery
 from .users import Permission, SignedIn
 from .web.reads import shown
+from .web.signin import client_address
+from .web.throttle import TooManyFailures
 from .web.workspace import Workspace
 
 # Longer than a working day would keep items locked after a reviewer went home.
@@ -116,12 +118,14 @@ def create_app(space: Workspace) -> FastAPI:
         code = next(code for kind, code in STATUS_CODES if isinstance(error, kind))
         return JSONResponse({"detail": str(error)}, status_code=code)
 
-    @app.post("/session")
-    def sign_in(body: Credentials) -> Token:
-        """A token for `Authorization: Bearer …`."""
-        opened = space.accounts.sign_in(
-            body.username, body.password, space.clock(), space.session_lifetime
-        )
+    @app.post("/session", responses={429: {"description": "Too many failed sign-ins"}})
+    def sign_in(body: Credentials, request: Request) -> Token:
+        """A token for `Authorization: Bearer …`. Repeated failures for a username from one
+        address lock it out for a while (429 with Retry-After)."""
+        try:
+            opened = space.sign_in(body.username, body.password, client_address(request))
+        except TooManyFailures as locked:
+            raise HTTPException(429, str(locked), {"Retry-After": str(locked.seconds)}) from None
         if opened is None:
             raise HTTPException(401, "wrong username or password")
         secret, session = opened

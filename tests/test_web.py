@@ -29,6 +29,7 @@ from rogatory.models import (
 )
 from rogatory.review.store import Store
 from rogatory.review.web.app import create_web_app
+from rogatory.review.web.throttle import FIRST_LOCK, FREE_FAILURES
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
@@ -100,6 +101,22 @@ def test_an_expired_session_is_refused(
     assert web.get("/queue").headers["location"] == "/signin?next=/queue"
     assert web.post(f"/records/{hostile.id}/claim", data={"csrf": csrf}).status_code == 303
     assert store.get(hostile.id).review.status.value == "pending"  # type: ignore[union-attr]
+
+
+def test_failed_sign_ins_lock_the_name_for_a_while(web: TestClient, space: Workspace) -> None:
+    def attempt(username: str, password: str) -> int:
+        token = csrf_of(web.get("/signin").text)
+        form = {"username": username, "password": password, "csrf": token, "next": "/"}
+        answer = web.post("/signin", data=form)
+        assert answer.status_code != 429 or "try again in 30 seconds" in answer.text
+        return answer.status_code
+
+    assert [attempt("ana", "guess") for _ in range(FREE_FAILURES)] == [401] * FREE_FAILURES
+    assert attempt("ana", PASSWORD) == 429  # locked: the right password is not even checked
+    assert attempt("bob", PASSWORD) == 303  # another name from the same client is not
+    later = space.clock() + FIRST_LOCK
+    space.clock = lambda: later
+    assert attempt("ana", PASSWORD) == 303
 
 
 def test_roles_decide_what_each_user_may_do(web: TestClient, hostile: Record) -> None:

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from web_support import SESSION_LIFETIME, token
+from web_support import PASSWORD, SESSION_LIFETIME, token
 
 from rogatory.review.store import Store
 from rogatory.review.web.app import create_web_app
+from rogatory.review.web.throttle import FIRST_LOCK, FREE_FAILURES
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
@@ -105,6 +106,24 @@ def test_tokens_and_roles(client: TestClient, two: list[str]) -> None:
     assert client.post(f"/api/records/{two[0]}/claim", headers=alan, json={}).status_code == 403
     assert client.delete("/api/session", headers=alan).status_code == 204
     assert client.get("/api/queue", headers=alan).status_code == 401  # signed out
+
+
+def test_failed_sign_ins_lock_the_name_for_a_while(client: TestClient, space: Workspace) -> None:
+    def attempt(password: str) -> int:
+        answer = client.post("/api/session", json={"username": "ana", "password": password})
+        return answer.status_code
+
+    assert [attempt("guess") for _ in range(FREE_FAILURES)] == [401] * FREE_FAILURES
+    locked = client.post("/api/session", json={"username": "ana", "password": PASSWORD})
+    assert (locked.status_code, locked.headers["retry-after"]) == (429, "30")
+    assert attempt("guess") == 429  # no count while locked: the password is not checked
+    later = space.clock() + FIRST_LOCK
+    space.clock = lambda: later
+    assert attempt("guess") == 401  # the lock is over, and the next failure locks twice as long
+    doubled = client.post("/api/session", json={"username": "ana", "password": PASSWORD})
+    assert (doubled.status_code, doubled.headers["retry-after"]) == (429, "60")
+    space.clock = lambda: later + 2 * FIRST_LOCK
+    assert attempt(PASSWORD) == 200
 
 
 def test_an_expired_token_is_refused(client: TestClient, space: Workspace, two: list[str]) -> None:

@@ -11,6 +11,7 @@ from ..users import Permission
 from .auth import COOKIE, Space, same_secret, session_secret, signed_in
 from .auth import Form as CheckedForm
 from .templates import render
+from .throttle import TooManyFailures
 
 router = APIRouter()
 SIGNIN_COOKIE = "rogatory_signin"
@@ -23,6 +24,10 @@ def local(target: str | None) -> str:
     return "/"
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 @router.get("/")
 def home(request: Request, space: Space) -> Response:
     who = signed_in(request, space)
@@ -32,15 +37,18 @@ def home(request: Request, space: Space) -> Response:
 
 
 @router.get("/signin")
-def sign_in_form(request: Request, next: str | None = None, failed: bool = False) -> Response:
+def sign_in_form(
+    request: Request, next: str | None = None, failed: bool = False, locked: int = 0
+) -> Response:
     token = secrets.token_urlsafe(32)
     page = render(
         request,
         "signin.html",
-        status_code=401 if failed else 200,
+        status_code=429 if locked else 401 if failed else 200,
         token=token,
         next=local(next),
         failed=failed,
+        locked=locked,
     )
     page.set_cookie(
         SIGNIN_COOKIE,
@@ -65,9 +73,10 @@ def sign_in(
     expected = request.cookies.get(SIGNIN_COOKIE, "")
     opened = None
     if expected and same_secret(csrf, expected):
-        opened = space.accounts.sign_in(
-            username.strip(), password, space.clock(), space.session_lifetime
-        )
+        try:
+            opened = space.sign_in(username.strip(), password, client_address(request))
+        except TooManyFailures as locked:
+            return sign_in_form(request, next, locked=locked.seconds)
     if opened is None:
         return sign_in_form(request, next, failed=True)
     secret, _session = opened

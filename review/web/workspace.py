@@ -14,8 +14,9 @@ from ..dashboard import Dashboard
 from ..database import WRITES
 from ..search import Search
 from ..store import Clock, Store, utc_now
-from ..users import Accounts
+from ..users import Accounts, SignedIn
 from .recent import RecentViews
+from .throttle import SignInThrottle, TooManyFailures
 from .worklist import Worklist
 
 
@@ -34,6 +35,7 @@ class Workspace:
     worklist: Worklist = field(init=False)
     writes: sessionmaker[Session] = field(init=False)
     recent_views: RecentViews = field(init=False)
+    throttle: SignInThrottle = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.engine)
@@ -44,6 +46,21 @@ class Workspace:
         # For writes that span several rows: a whole correction form, the reads of a search.
         self.writes = sessionmaker(self.engine.execution_options(**{WRITES: True}))
         self.recent_views = RecentViews()
+        self.throttle = SignInThrottle()
+
+    def sign_in(self, username: str, password: str, client: str) -> tuple[str, SignedIn] | None:
+        """A new session, None for a wrong name or password, TooManyFailures while this name and
+        client are locked out (see `throttle`): the same rule for the page and the API."""
+        now = self.clock()
+        wait = self.throttle.wait(username, client, now)
+        if wait:
+            raise TooManyFailures(wait)
+        opened = self.accounts.sign_in(username, password, now, self.session_lifetime)
+        if opened is None:
+            self.throttle.failed(username, client, now)
+        else:
+            self.throttle.succeeded(username, client)
+        return opened
 
 
 def workspace(request: Request) -> Workspace:
