@@ -1,9 +1,10 @@
 """The store: received documents, their arrivals, their records and the review queue.
 
 Records are kept whole as JSON (the public contract, as the machine produced it) and the queue
-fields are copied out beside them; every method is one transaction, so a crash never leaves a
-record without its queue item, a decision without its audit entry or an arrival without its
-document. The live review state (claims, decisions) lives in the queue item and is laid over the
+fields are copied out beside them; every change is written with its audit entry in one
+transaction, so a crash never leaves a record without its queue item, a decision without its
+audit entry or an arrival without its document (`view` reads, then writes the entry; `purge`
+and `reroute` say how they split their work). The live review state (claims, decisions) lives in the queue item and is laid over the
 record's `review` when a record is read.
 """
 
