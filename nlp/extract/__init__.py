@@ -8,6 +8,6 @@ language is a new lexicon file.
 from .document import extract
 
 # Named on every record, so records made by older rules can be found and re-extracted.
-EXTRACTOR_VERSION = "rules@3"
+EXTRACTOR_VERSION = "rules@4"
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
