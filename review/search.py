@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     true,
@@ -49,7 +50,7 @@ FACETS = [*FACT_FACETS, *ITEM_FACETS]
 MAX_PAGE = 200
 # The label of the summary row that carries the number of hits.
 TOTAL = "*total"
-# Exports are read in pages of this many records so memory stays flat on large results.
+# Exports are read in batches of this many records so memory stays flat on large results.
 EXPORT_BATCH = 500
 SQLITE_KEYS = table("search_keys", column("key"), column("record_id"))
 SQLITE_TEXT = table("record_search", column("rowid"))
@@ -135,26 +136,25 @@ class Search:
         matching = self._matching(query, matched_names)
         with self._reads() as session:
             total, facets = self._summary(session, matching)
-            page = session.scalars(
-                select(Item)
-                .where(true() if matching is None else matching)
-                .order_by(Item.received_at.desc(), Item.record_id)
-                .limit(min(limit, MAX_PAGE))
-                .offset(offset)
+            hits = _page(
+                session, _newest_first(matching).limit(min(limit, MAX_PAGE)).offset(offset)
             )
-            hits = [_hit(item) for item in page]
-            _describe(session, hits)
         return Results(total=total, hits=hits, facets=facets, names=matched_names)
 
     def export(self, query: SearchQuery) -> Iterator[Hit]:
-        """Every hit, in the order `search` pages them."""
-        offset = 0
+        """Every hit, in the order `search` pages them. The query is built once (names matched
+        once, no facet counts) and read a batch at a time, each batch after the last hit of the
+        one before, so a late batch costs what the first did."""
+        found = _newest_first(self._matching(query, self._names(query))).limit(EXPORT_BATCH)
+        after: Hit | None = None
         while True:
-            hits = self.search(query, limit=EXPORT_BATCH, offset=offset).hits
+            batch = found if after is None else found.where(_after(after))
+            with self._reads() as session:
+                hits = _page(session, batch)
             yield from hits
             if len(hits) < EXPORT_BATCH:
                 return
-            offset += EXPORT_BATCH
+            after = hits[-1]
 
     def person_names(self) -> list[str]:
         with self._reads() as session:
@@ -281,6 +281,28 @@ class Search:
         # An outer join, which SQLite never reorders. Hits without such facts give one row of
         # nulls, skipped by the caller.
         return counted.select_from(hits).outerjoin(Fact, of_hit).group_by(Fact.facet, Fact.value)
+
+
+def _newest_first(matching: ColumnElement[bool] | None) -> Select[QueueItemRow]:
+    return (
+        select(Item)
+        .where(true() if matching is None else matching)
+        .order_by(Item.received_at.desc(), Item.record_id)
+    )
+
+
+def _after(hit: Hit) -> ColumnElement[bool]:
+    """The items that `_newest_first` lists after this hit."""
+    return or_(
+        Item.received_at < hit.received_at,
+        and_(Item.received_at == hit.received_at, Item.record_id > hit.record_id),
+    )
+
+
+def _page(session: Session, items: Select[QueueItemRow]) -> list[Hit]:
+    hits = [_hit(item) for item in session.scalars(items)]
+    _describe(session, hits)
+    return hits
 
 
 def _describe(session: Session, hits: list[Hit]) -> None:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
 
 from rogatory.models import (
     Evidence,
@@ -22,10 +23,12 @@ from rogatory.models import (
     Translation,
     TranslationStatus,
 )
+from rogatory.review import search as search_module
 from rogatory.review.database import WRITES, connect
 from rogatory.review.schema import MIGRATIONS
 from rogatory.review.search import Search, SearchQuery
 from rogatory.review.store import Store
+from rogatory.review.tables import DocumentRow, QueueItemRow, RecordRow
 
 from conftest import MakeRecord, save
 
@@ -218,8 +221,47 @@ def test_records_stored_before_the_index_existed_are_indexed(
     with engine.execution_options(**{WRITES: True}).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
-    old = Store(engine)
-    save(old, request(make_record, "5", "Auskunftsersuchen Geldwäsche", None))
+    # Written as a store of that revision wrote them (today's store writes today's audit rows).
+    record = request(make_record, "5", "Auskunftsersuchen Geldwäsche", None)
+    document = record.document
+    with Session(engine.execution_options(**{WRITES: True})) as session, session.begin():
+        session.add(
+            DocumentRow(
+                sha256=document.sha256,
+                filename=document.filename,
+                media_type=document.media_type,
+                size_bytes=document.size_bytes,
+                first_received_at=document.received_at,
+                original_path="/originals/5",
+            )
+        )
+        session.flush()
+        session.add(
+            RecordRow(
+                id=record.id,
+                sha256=document.sha256,
+                record=record.model_dump(mode="json"),
+                pipeline_version="0.1.0",
+                created_at=document.received_at,
+                updated_at=document.received_at,
+            )
+        )
+        session.flush()
+        session.add(
+            QueueItemRow(
+                record_id=record.id,
+                status="pending",
+                queue="mla",
+                priority=3,
+                deadline=None,
+                reasons=[],
+                doc_type="mla_request",
+                language="es",
+                filename=document.filename,
+                received_at=document.received_at,
+                updated_at=document.received_at,
+            )
+        )
     reopened = Store.open(database_url)
     try:
         assert ids(Search(engine), text="geldwasche") == [make_record("5").id]
@@ -256,3 +298,22 @@ def test_translated_pages_are_indexed_page_by_page(
     )
     save(store, record)
     assert ids(search, text="smuggling migrants") == [record.id]
+
+
+def test_an_export_builds_its_query_once_and_pages_through_it(
+    search: Search, stored: list[Record], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "EXPORT_BATCH", 2)  # three records: two batches and more
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *call: statements.append(call[2].lower()))
+    everything = [hit.record_id for hit in search.export(SearchQuery())]
+    assert everything == [hit.record_id for hit in search.search(SearchQuery()).hits]
+    assert len(everything) == len(stored)
+
+    statements.clear()
+    by_name = list(search.export(SearchQuery(name="juan perez", text="blanqueo")))
+    assert [hit.record_id for hit in by_name] == [stored[0].id]
+    assert by_name[0].persons == ["Juan Pérez García"]
+    # The person names are folded once and no batch counts facets.
+    assert sum("distinct" in statement for statement in statements) == 1
+    assert not any("count(" in statement for statement in statements)
