@@ -35,11 +35,6 @@ FOLDS = (
 )
 ACCENTED, FOLDED = FOLDS[0::2], FOLDS[1::2]
 
-# The extraction fields the index reads, each as people corrected it where they did (the
-# corrections table holds their values, the record the machine's).
-LIST_FIELDS = ["offences", "measures", "legal_basis", "parties", "identifiers", "references"]
-SCALAR_FIELDS = ["requesting_state", "doc_type"]
-
 
 def _sqlite_field(name: str, record_id: str, record: str) -> str:
     """The field's value as JSON text: the correction if there is one, else the machine's."""
