@@ -298,6 +298,13 @@ US_REQUEST = (
         ("en", "Home Office, London\nPlease reply by 03/05/2027.", date(2027, 5, 3), False),
         ("es", "Se ruega la ejecución antes del 03/05/2027.", date(2027, 5, 3), True),
         ("de", "Um Erledigung wird bis zum 01.06.2026 ersucht.", date(2026, 6, 1), True),
+        # A date written the US way, quoted in a German letter, turns no other date round.
+        (
+            "de",
+            "Schreiben vom 11/16/2025.\nUm Erledigung wird bis zum 01.06.2026 ersucht.",
+            date(2026, 6, 1),
+            True,
+        ),
     ],
 )
 def test_numeric_deadline_reads_the_order_of_day_and_month(

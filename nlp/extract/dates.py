@@ -70,10 +70,15 @@ def _month_numbers(language: str) -> dict[str, int]:
 def numeric_order(
     pages: Sequence[Analysed], language: str, requesting_state: str | None
 ) -> NumericOrder:
-    """The document's own numeric dates settle the order when one of them has a part above 12
-    and none says otherwise. Failing that, the custom of the requesting state (lexicon
-    `month_first_states`, the United States) puts the month first, unsettled; day first is
-    settled only in a language that is written no other way (not English)."""
+    """Day first is settled in a language written no other way (not English), unless the
+    request comes from a state of `month_first_states` (the United States), read month first.
+    An unsettled order is settled by the document's own numeric dates when one has a part above
+    12 and none says otherwise; a lone "11/16/2027" quoted in a German letter does not turn
+    its other dates round."""
+    lex = load_lexicon(language)
+    month_first = requesting_state in lex.month_first_states
+    if lex.day_first_only and not month_first:
+        return NumericOrder(month_first=False, certain=True)
     orders = set()
     for page in pages:
         for match in _date_regex(language).finditer(page.text.folded):
@@ -83,9 +88,7 @@ def numeric_order(
                     orders.add(second > _MONTHS_IN_YEAR)
     if len(orders) == 1:
         return NumericOrder(month_first=orders.pop(), certain=True)
-    lex = load_lexicon(language)
-    month_first = requesting_state in lex.month_first_states
-    return NumericOrder(month_first=month_first, certain=lex.day_first_only and not month_first)
+    return NumericOrder(month_first=month_first)
 
 
 def find_dates(
