@@ -14,6 +14,7 @@ from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in, token
 
 from rogatory.cli import app as cli
 from rogatory.models import (
+    DocType,
     Evidence,
     Identifier,
     IdentifierKind,
@@ -23,6 +24,7 @@ from rogatory.models import (
     PartyKind,
     PartyRole,
     Record,
+    ReviewStatus,
     Translation,
     TranslationStatus,
     WordBox,
@@ -256,6 +258,8 @@ def test_search_page_facets_and_exports(
     assert 'data-facet="offence" data-value="money_laundering"' in found.text
     by_facet = web.get("/search", params={"offence": "money_laundering"})
     assert 'id="total">1 record' in by_facet.text
+    for value in [*DocType, *ReviewStatus]:  # the form offers every value the enums have
+        assert f'<option value="{value.value}"' in by_facet.text
 
     exported = web.get("/search/export.csv", params={"language": "es"})
     assert exported.headers["content-type"].startswith("text/csv")

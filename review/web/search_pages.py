@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
+from rogatory.models import DocType, ReviewStatus
+
 from ..search import FACETS, FACT_FACETS, Hit, SearchQuery
 from .auth import Reader, Space
 from .reads import audited_export, shown
@@ -28,6 +30,8 @@ def asked(request: Request) -> SearchQuery:
 
 Asked = Annotated[SearchQuery, Depends(asked)]
 PAGE = 50
+# Facets the form asks for as typed text; the others are chosen from their enum's values.
+TYPED_FACETS = [*FACT_FACETS, "language"]
 CSV_COLUMNS = [
     "record_id",
     "filename",
@@ -61,6 +65,9 @@ def search_page(
         params=params,
         results=results,
         facets=FACETS,
+        typed_facets=TYPED_FACETS,
+        doc_types=[doc_type.value for doc_type in DocType],
+        statuses=[status.value for status in ReviewStatus],
         page=page,
         pages=max(1, -(-results.total // PAGE)),
     )
