@@ -152,14 +152,14 @@ def write_csv(entries: Iterable[AuditEntry], stream: TextIO) -> None:
     for entry in entries:
         row = entry.model_dump(mode="json")
         row["changes"] = json.dumps(row["changes"], ensure_ascii=False, sort_keys=True)
-        writer.writerow([_defused(row[column]) for column in CSV_COLUMNS])
+        writer.writerow([defused(row[column]) for column in CSV_COLUMNS])
 
 
 # What makes a spreadsheet read a cell as a formula when it starts one.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _defused(value: Any) -> Any:
+def defused(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula (actors, reasons and corrected values
     are typed by people) gets a leading apostrophe, the spreadsheets' own mark for text."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
