@@ -163,6 +163,7 @@ def test_negated_offence_is_not_an_offence_of_the_request(
             [
                 "El investigado no se encuentra en prisión provisional.",
                 "El investigado ya no está en prisión.",
+                "El investigado nunca ha estado en prisión provisional.",
             ],
         ),
         (
@@ -171,6 +172,7 @@ def test_negated_offence_is_not_an_offence_of_the_request(
             [
                 "Der Beschuldigte befindet sich nicht in Untersuchungshaft.",
                 "Der Beschuldigte ist nicht inhaftiert.",
+                "Der Beschuldigte war nie in Untersuchungshaft.",
             ],
         ),
         (
@@ -181,12 +183,20 @@ def test_negated_offence_is_not_an_offence_of_the_request(
         (
             "pt",
             "O arguido está detido.",
-            ["O arguido não está detido.", "O arguido não se encontra em prisão preventiva."],
+            [
+                "O arguido não está detido.",
+                "O arguido não se encontra em prisão preventiva.",
+                "O arguido nunca esteve em prisão preventiva.",
+            ],
         ),
         (
             "en",
             "The suspect is in custody.",
-            ["The suspect is not in custody.", "The suspect is no longer detained."],
+            [
+                "The suspect is not in custody.",
+                "The suspect is no longer detained.",
+                "The suspect has never been detained.",
+            ],
         ),
     ],
 )
