@@ -23,3 +23,8 @@ def configure_prefect(settings: Settings) -> None:
         os.environ.setdefault(key, value)
     # Prefect's temporary server cannot create its SQLite file in a missing directory.
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    # SQLite's temporary files (sorts, vacuum) would otherwise land in the system's temporary
+    # folder, outside the data directory the authority secures and purges.
+    work = (settings.data_dir / "work").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SQLITE_TMPDIR", str(work))
