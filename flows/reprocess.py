@@ -1,7 +1,7 @@
 """Re-running the later stages of stored records (after better extraction rules, a new
 translation package) from their stored page text: no file is read and nothing is OCRed again.
 
-A re-run is not an arrival, so records are written back with `replace_record` rather than
+A re-run is not an arrival, so records are written back with `Store.replace` rather than
 `Store.save` (which adds an arrival row). It stays one transaction per record: the record, its
 queue routing (people's decisions kept) and an audit entry with the record's new hash."""
 
@@ -11,20 +11,16 @@ from typing import Literal
 
 from prefect import flow
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from rogatory.models import Extraction, Record
 from rogatory.nlp.extract import extract
 from rogatory.nlp.language import detect_language
-from rogatory.review import audit
-from rogatory.review.database import WRITES, lock_document
 from rogatory.review.routing import load_rules, route
-from rogatory.review.store import NOT_ROUTED, PIPELINE, _describe, _route_into
 from rogatory.review.tables import QueueItemRow, RecordRow
 from rogatory.settings import Settings, get_settings
 
 from .pipeline import pipeline_of, recorded_as, translate
-from .saving import open_engine
+from .saving import open_engine, open_store
 from .timing import StageClock
 
 RestartStage = Literal["language", "extract", "translate", "route"]
@@ -84,26 +80,6 @@ def stored_since(store_url: str, since: datetime) -> Iterator[Record]:
         after = rows[-1].id
 
 
-def replace_record(store_url: str, record: Record) -> None:
-    """Write back a re-run record: no arrival, routing re-applied as `Store.save` does."""
-    engine = open_engine(store_url).execution_options(**{WRITES: True})
-    with Session(engine) as session, session.begin():
-        lock_document(session, record.document.sha256)
-        row = session.get_one(RecordRow, record.id)
-        before = audit.record_digest(row.record)
-        row.record = record.model_dump(mode="json")
-        row.pipeline_version = record.pipeline.version if record.pipeline else None
-        now = datetime.now(UTC)
-        row.updated_at = now
-        item = session.get_one(QueueItemRow, record.id)
-        changes = _route_into(item, record.review or NOT_ROUTED, now)
-        after = audit.record_digest(row.record)
-        if before != after:
-            changes[audit.RECORD_DIGEST] = [before, after]
-        _describe(item, record)
-        audit.append(session, record.id, PIPELINE, "reprocess", changes, now)
-
-
 @flow(name="reprocess_records")
 def reprocess_records(stage: RestartStage, since: datetime) -> tuple[int, dict[str, float]]:
     """Re-run `stage` and later on every record received since `since`; the count and the
@@ -114,6 +90,6 @@ def reprocess_records(stage: RestartStage, since: datetime) -> tuple[int, dict[s
     for record in stored_since(settings.store_url, since):
         updated = rerun(record, stage, settings, clock)
         with clock.timed("store"):
-            replace_record(settings.store_url, updated)
+            open_store(settings.store_url).replace(updated)
         done += 1
     return done, dict(clock.seconds)

@@ -4,8 +4,8 @@ Records are kept whole as JSON (the public contract, as the machine produced it)
 fields are copied out beside them; every change is written with its audit entry in one
 transaction, so a crash never leaves a record without its queue item, a decision without its
 audit entry or an arrival without its document (`view` reads, then writes the entry; `purge`
-and `reroute` say how they split their work). The live review state (claims, decisions) lives in the queue item and is laid over the
-record's `review` when a record is read.
+and `reroute` say how they split their work). The live review state (claims, decisions) lives
+in the queue item and is laid over the record's `review` when a record is read.
 """
 
 from collections import defaultdict
@@ -36,6 +36,8 @@ PIPELINE = "pipeline"
 REROUTE_BATCH = 500
 # Rows fetched at a time when every record is read for verification.
 CUSTODY_BATCH = 200
+# The audit actions whose entries carry the hash of the record as written.
+RECORD_WRITES = ("process", "reprocess")
 
 Clock = Callable[[], datetime]
 
@@ -96,25 +98,17 @@ class Store:
                     received_at=document.received_at,
                 )
             )
-            row = session.get(RecordRow, record.id)
-            if row is None:
-                row = RecordRow(id=record.id, sha256=document.sha256, created_at=now)
-                session.add(row)
-            digests = [None if row.record is None else audit.record_digest(row.record)]
-            row.record = record.model_dump(mode="json")
-            digests.append(audit.record_digest(row.record))
-            row.pipeline_version = record.pipeline.version if record.pipeline else None
-            row.updated_at = now
-            session.flush()
-            item = session.get(QueueItemRow, record.id)
-            if item is None:
-                item = QueueItemRow(record_id=record.id)
-                session.add(item)
-            changes = _route_into(item, record.review or NOT_ROUTED, now)
-            if digests[0] != digests[1]:
-                changes[audit.RECORD_DIGEST] = digests
-            _describe(item, record)
-            audit.append(session, record.id, PIPELINE, "process", changes, now)
+            _write_record(session, record, now, "process")
+
+    def replace(self, record: Record) -> None:
+        """Write back a stored record produced again from its stored pages (better rules, a new
+        translation package): not an arrival, so no arrival row; routing is updated and people's
+        decisions kept as in `save`, under the audit action "reprocess"."""
+        with self._writes.begin() as session:
+            lock_document(session, record.document.sha256)
+            if session.get(RecordRow, record.id) is None:
+                raise KeyError(f"no stored record {record.id} to replace")
+            _write_record(session, record, self._clock(), "reprocess")
 
     def get(self, record_id: str) -> Record | None:
         return self._record(RecordRow.id == record_id)
@@ -219,7 +213,7 @@ class Store:
         with self._reads() as session:
             for record_id, changes in session.execute(
                 select(AuditRow.record_id, AuditRow.changes)
-                .where(AuditRow.action == "process")
+                .where(AuditRow.action.in_(RECORD_WRITES))
                 .order_by(AuditRow.id)
                 .execution_options(yield_per=CUSTODY_BATCH)
             ):
@@ -364,6 +358,30 @@ def _corrected(session: Session, record_ids: list[str]) -> dict[str, Record]:
         extraction = {**raw["extraction"], **fixes[record_id]}
         records[record_id] = Record.model_validate({**raw, "extraction": extraction})
     return records
+
+
+def _write_record(session: Session, record: Record, now: datetime, action: str) -> None:
+    """The record, its queue item routed and described, and the audit entry with the record's
+    hash before and after: one write for a first process and a re-process alike."""
+    row = session.get(RecordRow, record.id)
+    if row is None:
+        row = RecordRow(id=record.id, sha256=record.document.sha256, created_at=now)
+        session.add(row)
+    digests = [None if row.record is None else audit.record_digest(row.record)]
+    row.record = record.model_dump(mode="json")
+    digests.append(audit.record_digest(row.record))
+    row.pipeline_version = record.pipeline.version if record.pipeline else None
+    row.updated_at = now
+    session.flush()
+    item = session.get(QueueItemRow, record.id)
+    if item is None:
+        item = QueueItemRow(record_id=record.id)
+        session.add(item)
+    changes = _route_into(item, record.review or NOT_ROUTED, now)
+    if digests[0] != digests[1]:
+        changes[audit.RECORD_DIGEST] = digests
+    _describe(item, record)
+    audit.append(session, record.id, PIPELINE, action, changes, now)
 
 
 def _route_into(item: QueueItemRow, review: Review, now: datetime) -> audit.Changes:

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from rogatory.models import DocType, Document, ReviewStatus, record_id
+from rogatory.review.audit import record_digest
 from rogatory.review.database import connect
 from rogatory.review.entries import QueueEntry
 from rogatory.review.schema import MIGRATIONS
@@ -121,6 +122,37 @@ def test_a_failed_save_writes_nothing(store: Store, url: str, make_record: MakeR
     assert count(url, ArrivalRow) == 1
     assert store.get("rq-other") is None
     assert len(store.queue()) == 1
+
+
+def test_a_replaced_record_is_no_arrival_keeps_decisions_and_its_hash_is_recorded(
+    store: Store, make_record: MakeRecord
+) -> None:
+    record = make_record(queue="mla", priority=3)
+    save(store, record)
+    store.claim(record.id, "alice", timedelta(minutes=5))
+    store.approve(record.id, "alice")
+    again = make_record(doc_type=DocType.EXTRADITION_REQUEST, queue="extradition", priority=1)
+
+    store.replace(again)
+
+    assert len(store.arrivals(record.document.sha256)) == 1
+    [entry] = store.queue()
+    assert (entry.status, entry.queue, entry.priority) == (ReviewStatus.APPROVED, "extradition", 1)
+    assert entry.doc_type == DocType.EXTRADITION_REQUEST
+    stored = store.get(record.id)
+    assert stored is not None and stored.extraction.doc_type == DocType.EXTRADITION_REQUEST
+    last = store.audit(record.id)[-1]
+    written = record_digest(again.model_dump(mode="json"))
+    assert (last.actor, last.action) == ("pipeline", "reprocess")
+    assert last.changes["record_sha256"][1] == written
+    [custody] = store.custody()  # what `rogatory verify` compares the record with
+    assert custody.recorded_digest == written
+
+
+def test_only_a_stored_record_can_be_replaced(store: Store, make_record: MakeRecord) -> None:
+    with pytest.raises(KeyError, match="no stored record"):
+        store.replace(make_record())
+    assert store.queue() == []
 
 
 def test_a_record_without_review_still_reaches_the_queue(
