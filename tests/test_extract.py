@@ -441,6 +441,11 @@ def test_amounts_with_scale_words(
     assert [(a.value, a.currency, a.evidence.text) for a in found] == [(value, currency, amount)]
 
 
+def test_a_scale_word_of_another_language_drops_the_amount_rather_than_shrink_it() -> None:
+    found = run("The transfer of EUR 3 Mio. and of GBP 12,000 was made.", "en").amounts
+    assert [(a.value, a.currency) for a in found] == [(12000.0, "GBP")]
+
+
 # --- parties, states, authority ------------------------------------------------------------
 
 

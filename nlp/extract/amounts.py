@@ -8,7 +8,7 @@ from functools import cache
 
 from rogatory.models import Amount
 
-from .lexicon import alternation, load_lexicon
+from .lexicon import alternation, available_languages, load_lexicon
 from .pipeline import Analysed
 from .text import fold
 
@@ -41,6 +41,14 @@ def _scale_alternation(words: tuple[str, ...]) -> str:
     boundary before them cannot be asked for."""
     parts = (r"\s+".join(map(re.escape, fold(w).split())) for w in sorted(words, key=len)[::-1])
     return "|".join(rf"(?:{part})(?!\w)" for part in parts) or r"(?!)"
+
+
+@cache
+def _any_scale() -> re.Pattern[str]:
+    """A scale word of any language: one the document's language does not know still means the
+    number before it is not the amount, and dropping it beats reporting it 10^6 too small."""
+    words = {w for language in available_languages() for w in load_lexicon(language).scale_words}
+    return re.compile(rf"\s?(?:{_scale_alternation(tuple(words))})", re.IGNORECASE)
 
 
 @cache
@@ -84,11 +92,9 @@ def amounts(pages: Sequence[Analysed], language: str) -> list[Amount]:
             scale = match.group("s1") or match.group("s2")
             currency = codes[_key(symbol)]
             value = parse_number(number)
-            if (
-                scale is None
-                and symbol == "$"
-                and number.isdigit()
-                and value < _SMALLEST_BARE_DOLLARS
+            if scale is None and (
+                _any_scale().match(page.text.folded, match.end())
+                or (symbol == "$" and number.isdigit() and value < _SMALLEST_BARE_DOLLARS)
             ):
                 continue
             # Rounded to the cent: 1.2 × 10^9 is not 1200000000.0000002.
