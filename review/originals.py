@@ -23,16 +23,26 @@ def keep_original(source: Path, sha256: str, root: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{sha256}.{os.getpid()}.partial")
+    try:
+        digest = _copy(source, partial)
+        if digest != sha256:
+            raise OriginalMismatch(f"{source.name} changed while it was being archived")
+        partial.chmod(0o444)
+        os.replace(partial, target)
+    except BaseException:
+        # A full disk or a changed source: no half-written copy is left to fill the disk.
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _copy(source: Path, target: Path) -> str:
+    """Copy `source` to `target`, synced to disk; the SHA-256 of the bytes copied."""
     digest = hashlib.sha256()
-    with source.open("rb") as reader, partial.open("wb") as writer:
+    with source.open("rb") as reader, target.open("wb") as writer:
         while chunk := reader.read(1024 * 1024):
             digest.update(chunk)
             writer.write(chunk)
         writer.flush()
         os.fsync(writer.fileno())
-    if digest.hexdigest() != sha256:
-        partial.unlink()
-        raise OriginalMismatch(f"{source.name} changed while it was being archived")
-    partial.chmod(0o444)
-    os.replace(partial, target)
-    return target
+    return digest.hexdigest()

@@ -1,5 +1,6 @@
 """The intake stages on their own: fingerprint, originals archive, page splitting."""
 
+import errno
 import hashlib
 import stat
 import subprocess
@@ -55,6 +56,22 @@ def test_original_is_kept_read_only_and_content_addressed(tmp_path: Path) -> Non
     assert kept.read_bytes() == b"request"
     assert not kept.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     assert keep_original(source, sha, tmp_path / "originals") == kept
+
+
+def test_an_original_that_cannot_be_written_leaves_no_partial_file(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"  # a 64 KiB file system of its own: a larger file fills it up
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], check=True)
+    try:
+        content = bytes(range(256)) * 1024
+        source = tmp_path / "big.pdf"
+        source.write_bytes(content)
+        with pytest.raises(OSError) as failed:
+            keep_original(source, hashlib.sha256(content).hexdigest(), disk)
+        assert failed.value.errno == errno.ENOSPC
+        assert [path for path in disk.rglob("*") if path.is_file()] == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_born_digital_pdf_uses_its_text_layer(tmp_path: Path) -> None:
