@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from rogatory.models import DocType, ReviewStatus
 
+from ..audit import defused
 from ..search import FACETS, FACT_FACETS, Hit, SearchQuery
 from .auth import Reader, Space
 from .reads import audited_export, shown
@@ -86,17 +87,11 @@ def _csv(hits: Iterator[Hit]) -> Iterator[str]:
     writer = csv.DictWriter(buffer, CSV_COLUMNS)
     writer.writeheader()
     for hit in hits:
-        writer.writerow({k: _defused(v) for k, v in _row(hit).items()})
+        writer.writerow({k: defused(v) for k, v in _row(hit).items()})  # names are untrusted
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def _defused(value: str) -> str:
-    """A cell a spreadsheet would read as a formula (file names and names are untrusted) gets a
-    leading apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _json(hits: Iterator[Hit]) -> Iterator[str]:
