@@ -66,6 +66,7 @@ class Flags(Rule):
     deadline_soon: DeadlineSoon
     low_ocr_confidence: Threshold
     low_language_confidence: Threshold
+    low_deadline_confidence: Threshold
     translation_missing: Flag
 
 
@@ -138,6 +139,12 @@ def _findings(record: Record, flags: Flags, today: date) -> Iterator[tuple[Flag,
             yield flags.deadline_soon, "deadline today"
         elif days_left <= flags.deadline_soon.within_days:
             yield flags.deadline_soon, f"deadline in {_days(days_left)}"
+        evidence = facts.evidence.get("deadline")
+        if evidence is not None and evidence.confidence < flags.low_deadline_confidence.below:
+            yield (
+                flags.low_deadline_confidence,
+                f"deadline uncertain (confidence {evidence.confidence:.2f}): check day and month",
+            )
     ocr = _low_ocr_confidence(record.pages, flags.low_ocr_confidence.below)
     if ocr:
         yield flags.low_ocr_confidence, ocr

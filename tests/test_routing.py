@@ -11,6 +11,7 @@ import yaml
 from rogatory.models import (
     DocType,
     Document,
+    Evidence,
     Extraction,
     Language,
     Page,
@@ -133,6 +134,21 @@ def test_a_far_deadline_is_no_reason(rules: RoutingRules, make_record: MakeRecor
     within = rules.flags.deadline_soon.within_days
     review = route(make_record(deadline=TODAY + timedelta(days=within + 1)), rules, TODAY)
     assert (review.priority, review.reasons) == (3, [])
+
+
+@pytest.mark.parametrize(
+    ("confidence", "reasons"),
+    [(0.3, ["deadline uncertain (confidence 0.30): check day and month"]), (0.5, []), (0.9, [])],
+)
+def test_a_deadline_whose_day_and_month_are_unsure_is_a_reason(
+    rules: RoutingRules, make_record: MakeRecord, confidence: float, reasons: list[str]
+) -> None:
+    far = TODAY + timedelta(days=60)
+    evidence = Evidence(
+        text="03/05/2027", page=1, start=0, end=10, extractor="test", confidence=confidence
+    )
+    record = make_record(deadline=far, evidence={"deadline": evidence})
+    assert route(record, rules, TODAY).reasons == reasons
 
 
 def test_reasons_never_make_a_request_less_urgent(
