@@ -20,7 +20,7 @@ from pytesseract.pytesseract import file_to_dict, osd_to_dict
 
 from rogatory.models import WordBox
 
-from .errors import DocumentError
+from .errors import DocumentError, MachineError
 
 # tesseract's OpenMP threads made each page ~5× slower on 2 cores; pages run in parallel instead.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -178,6 +178,14 @@ def _tesseract(image_path: Path, languages: str, options: list[str], timeout_s: 
 def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
     prepared, angle = prepare_page(image_path)
     data = file_to_dict(_tesseract(prepared, languages, ["--psm", "3", "tsv"], timeout_s), "\t", -1)
+    if "text" not in data:
+        # tesseract only warns when a config file is missing, then writes plain text instead.
+        tessdata = os.environ.get("TESSDATA_PREFIX", "tesseract's tessdata folder")
+        raise MachineError(
+            "ocr",
+            f"tesseract wrote no word table: its 'tsv' config is missing from {tessdata}/configs "
+            "(reinstall tesseract-ocr or point TESSDATA_PREFIX at a complete tessdata folder)",
+        )
     text, words = _assemble(data)
     with Image.open(prepared) as image:
         width, height = image.size

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from rogatory.models import PageSource
-from rogatory.nlp.errors import DocumentError
+from rogatory.nlp.errors import DocumentError, MachineError
 from rogatory.nlp.fingerprint import DOCX, EMAIL, fingerprint, sniff_media_type
 from rogatory.nlp.mail import email_attachments
 from rogatory.nlp.ocr import ocr_image
@@ -18,6 +18,8 @@ from rogatory.nlp.pages import SplitOptions, split_pages
 from rogatory.review.originals import keep_original, original_path
 
 from conftest import SPANISH_LETTER, docx, email_with, render_page, text_pdf
+
+TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
 @pytest.mark.parametrize(
@@ -267,6 +269,19 @@ def test_a_page_that_takes_too_long_to_read_is_a_clear_error(tmp_path: Path) -> 
     # The child was stopped, not left reading.
     running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
     assert running.stdout == ""
+
+
+def test_a_tessdata_folder_without_the_tsv_config_is_a_machine_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tessdata = tmp_path / "tessdata"  # the Spanish model, but no configs/ folder
+    tessdata.mkdir()
+    (tessdata / "spa.traineddata").symlink_to(TESSDATA / "spa.traineddata")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tessdata))
+    page = render_page(SPANISH_LETTER, tmp_path / "page.png")
+    with pytest.raises(MachineError, match=r"'tsv' config .*configs") as caught:
+        ocr_image(page, "spa", timeout_s=60)
+    assert caught.value.stage == "ocr" and str(tessdata) in caught.value.message
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
