@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
-from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in, token
 
 from rogatory.cli import app as cli
 from rogatory.models import (
@@ -35,6 +34,7 @@ from rogatory.review.web.throttle import FIRST_LOCK, FREE_FAILURES
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
+from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in, token
 
 pytest_plugins = ["web_support"]
 HOSTILE = '<script>alert("ocr")</script> "><img src=x onerror=alert(1)> cuenta'

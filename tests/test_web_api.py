@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from web_support import PASSWORD, SESSION_LIFETIME, token
 
 from rogatory.review.store import Store
 from rogatory.review.web.app import create_web_app
@@ -18,6 +17,7 @@ from rogatory.review.web.throttle import FIRST_LOCK, FREE_FAILURES
 from rogatory.review.web.workspace import Workspace
 
 from conftest import MakeRecord, save
+from web_support import PASSWORD, SESSION_LIFETIME, token
 
 pytest_plugins = ["web_support"]
 Headers = dict[str, str]

@@ -14,7 +14,6 @@ import pytest
 import uvicorn
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from web_support import PASSWORD, open_workspace
 
 from rogatory.models import (
     Evidence,
@@ -33,6 +32,7 @@ from rogatory.review.store import Store
 from rogatory.review.web.app import create_web_app
 
 from conftest import REPO, MakeRecord, save
+from web_support import PASSWORD, open_workspace
 
 pytestmark = pytest.mark.slow
 
