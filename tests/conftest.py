@@ -32,6 +32,7 @@ from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
 from bench.databases import postgres_schema
+from samples.hostile.make_corpus import serialise
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 REPO = Path(__file__).resolve().parent.parent
@@ -80,19 +81,7 @@ def text_pdf(lines: Sequence[str], path: Path) -> Path:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(serialise(objects))
     return path
 
 
