@@ -192,11 +192,6 @@ def test_nothing_is_left_outside_the_data_directory(run: Run) -> None:
     assert not (run.root / "etc").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQLite's temporary files (Prefect's store) go to TMPDIR, created and unlinked at "
-    "once, until the flow environment sets SQLITE_TMPDIR under the data directory",
-)
 def test_not_even_a_temporary_file_is_made_outside_the_data_directory(run: Run) -> None:
     # A folder's change time moves when a file is created in it, even one deleted at once.
     assert run.after == run.before
