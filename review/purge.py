@@ -41,8 +41,9 @@ def is_tombstone(record: dict[str, Any]) -> bool:
 
 def purge(session: Session, sha256: str, actor: str, reason: str, now: datetime) -> list[str]:
     """Purge the document with this hash and the attachments it brought (documents of their
-    own, derived from it) that nothing else brought; the hashes purged, the given one first. An unknown hash is an
-    error; one purged before is purged again, which finds nothing left to remove."""
+    own, derived from it) that nothing else brought; the hashes purged, the given one first.
+    An unknown hash is an error; one purged before is purged again, which finds nothing left to
+    remove."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # Pages freed by this transaction are overwritten with zeros, not left readable in

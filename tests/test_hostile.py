@@ -17,9 +17,9 @@ from rich.table import Table
 from rogatory.models import PageSource, Record, ReviewStatus
 from rogatory.review.originals import original_path
 from rogatory.review.store import Store
-from samples.hostile.make_corpus import ESCAPING_PACKAGE, make_corpus
 
 from conftest import SPANISH_LETTER, render_page
+from samples.hostile.make_corpus import ESCAPING_PACKAGE, make_corpus
 
 pytestmark = pytest.mark.slow
 
