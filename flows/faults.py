@@ -7,6 +7,7 @@ import subprocess
 from functools import lru_cache
 
 from rogatory.models import Stage
+from rogatory.nlp.errors import MachineError
 
 
 class EnvironmentFault(Exception):
@@ -39,6 +40,8 @@ def as_environment_fault(error: BaseException, stage: Stage) -> EnvironmentFault
     """The fault, when `error` says the machine (not the document) is at fault."""
     if isinstance(error, EnvironmentFault):
         return error
+    if isinstance(error, MachineError):
+        return EnvironmentFault(error.stage, error.message)
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         return EnvironmentFault(stage, f"disk full: {error.strerror} ({error.filename or ''})")
     return None

@@ -111,13 +111,23 @@ def test_ingest_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     assert locked.reasons == ["pages: the PDF is encrypted and needs a password"]
 
 
-def test_ingest_names_a_machine_fault_stores_nothing_and_goes_on(tmp_path: Path) -> None:
-    """tesseract without Spanish data: the Spanish scan is not stored with an error (that would
-    mark it done), the text file after it is, and the exit status says to run again."""
+@pytest.mark.parametrize(
+    ("left_out", "reason"),
+    [
+        ("spa.traineddata", "[ocr] tesseract has no language data for spa"),
+        ("configs", "[ocr] tesseract wrote no word table: its 'tsv' config is missing"),
+    ],
+)
+def test_ingest_names_a_machine_fault_stores_nothing_and_goes_on(
+    tmp_path: Path, left_out: str, reason: str
+) -> None:
+    """tesseract without Spanish data, or without its word-table config: the Spanish scan is not
+    stored with an error (that would mark it done), the text file after it is, and the exit
+    status says to run again."""
     tessdata = tmp_path / "tessdata"
     tessdata.mkdir()
     for entry in TESSDATA.iterdir():
-        if entry.name != "spa.traineddata":
+        if entry.name != left_out:
             (tessdata / entry.name).symlink_to(entry)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -125,7 +135,7 @@ def test_ingest_names_a_machine_fault_stores_nothing_and_goes_on(tmp_path: Path)
     (inbox / "b-letter.txt").write_text("Letter of request for bank records.", encoding="utf-8")
     done = run_cli("ingest", str(inbox), data_dir=tmp_path / "data", TESSDATA_PREFIX=str(tessdata))
     assert done.returncode == 3
-    assert "a-carta.png: [ocr] tesseract has no language data for spa" in done.stderr
+    assert f"a-carta.png: {reason}" in done.stderr
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'rogatory.db'}")
     assert [entry.filename for entry in store.queue()] == ["b-letter.txt"]
 
