@@ -34,6 +34,9 @@ from rogatory.settings import get_settings
 from bench.databases import postgres_schema
 from samples.hostile.make_corpus import serialise
 
+# Fixtures of the web tests, loaded as a plugin so that pytest rewrites their asserts.
+pytest_plugins = ["web_support"]
+
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"

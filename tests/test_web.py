@@ -36,7 +36,6 @@ from rogatory.review.web.workspace import Workspace
 from conftest import MakeRecord, save
 from web_support import PASSWORD, SESSION_LIFETIME, csrf_of, sign_in, token
 
-pytest_plugins = ["web_support"]
 HOSTILE = '<script>alert("ocr")</script> "><img src=x onerror=alert(1)> cuenta'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.pdf'
 

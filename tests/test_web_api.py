@@ -19,7 +19,6 @@ from rogatory.review.web.workspace import Workspace
 from conftest import MakeRecord, save
 from web_support import PASSWORD, SESSION_LIFETIME, token
 
-pytest_plugins = ["web_support"]
 Headers = dict[str, str]
 
 

@@ -1,6 +1,6 @@
 """The web workspace as the web tests set it up: a workspace over a store with one user of each
 role (two reviewers), and signing in through the page or the API as a browser or script would.
-Test modules load it with `pytest_plugins = ["web_support"]`."""
+tests/conftest.py loads it as a plugin, so its asserts are rewritten and its fixtures seen."""
 
 import re
 from collections.abc import Iterator
