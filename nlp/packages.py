@@ -7,6 +7,7 @@ unless a person asks for it with `rogatory models install --from-index`.
 """
 
 import json
+import logging
 import os
 import urllib.error
 import urllib.request
@@ -161,4 +162,7 @@ def load_argos(packages_dir: Path) -> ModuleType:
     import argostranslate.settings
     import argostranslate.translate
 
+    # argostranslate logs at INFO every paragraph it translates, and logs never hold document text.
+    logging.getLogger("argostranslate").setLevel(logging.WARNING)
+    logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     return argostranslate

@@ -54,6 +54,10 @@ def test_translation_in_the_flow(tmp_path: Path) -> None:
         assert value in english, value
     for flag in es.translation.flags:
         assert es.pages[flag.page - 1].text[flag.start : flag.end] in english
+    # Logs never hold document text: argostranslate's own INFO lines quote every paragraph.
+    lines = [line for page in es.pages for line in page.text.splitlines() if len(line) > 30]
+    assert lines and not [line for line in lines if line in ingested.stderr]
+    assert "argostranslate" not in ingested.stderr
 
     gold = json.loads((SAMPLES / "gold" / "it01_rogatoria_milano.json").read_text())["extraction"]
     assert it.translation is not None
