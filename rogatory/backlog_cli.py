@@ -128,23 +128,33 @@ def print_report(report: "RunReport") -> None:
 
 def schedule(
     cron: Annotated[
-        str | None, typer.Option(help="When to run (default: the schedule_cron setting)")
+        str | None, typer.Option(help="When to run, in UTC (default: the schedule_cron setting)")
     ] = None,
     interval: Annotated[
         int | None, typer.Option(help="Run every N seconds instead of on a cron", min=1)
     ] = None,
 ) -> None:
-    """Watch the inbox folder (inbox_dir): process what arrives there on a schedule, until
-    interrupted. Runs show in the Prefect UI when PREFECT_API_URL names a Prefect server
-    (`prefect server start`)."""
-    from rogatory.flows.schedule import serve_inbox
+    """Watch the inbox folder (inbox_dir): serve it as a Prefect deployment whose scheduled runs
+    process what arrived, one run at a time, until Ctrl-C or SIGTERM. Runs show in the Prefect UI
+    of the server at PREFECT_API_URL; without it, a Prefect server is started on
+    127.0.0.1:4200 (PREFECT_SERVER_API_PORT) for as long as the command runs."""
+    from rogatory.flows.schedule import ServerFailed, inbox_dir, schedule_of, serve_inbox
     from rogatory.settings import get_settings
 
     settings = get_settings()
-    inbox = settings.inbox_dir or settings.data_dir / "inbox"
-    when = f"every {interval} s" if interval else f"on cron {cron or settings.schedule_cron}"
-    err.print(f"watching {inbox} {when}", markup=False, highlight=False)
-    serve_inbox(cron or settings.schedule_cron, interval)
+    cron = cron or settings.schedule_cron
+    try:
+        when = schedule_of(cron, interval)
+    except ValueError as error:
+        err.print(f"rogatory: {error}", markup=False)
+        raise typer.Exit(code=2) from None
+    described = f"every {interval} s" if interval else f"on cron {cron}"
+    err.print(f"watching {inbox_dir(settings)} {described}", markup=False, highlight=False)
+    try:
+        serve_inbox(when)
+    except ServerFailed as error:
+        err.print(f"rogatory: {error}", markup=False)
+        raise typer.Exit(code=1) from None
 
 
 def reprocess(
