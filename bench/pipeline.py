@@ -4,7 +4,11 @@
 - resident memory (the flow's process and every worker) over a 1,000-document text-only
   batch, sampled as it goes: it must stay flat;
 - Prefect's (and Dask's) own cost per document: wall time × workers less the time the
-  documents spent in the pipeline, per document."""
+  documents spent in the pipeline, and CPU time of every process of the run against the plain
+  pipeline's CPU time on the same documents in one process.
+
+BENCH_PIPELINE=text runs only the text batch, and BENCH_TEXT_DOCUMENTS sets its size (1,000),
+for measuring memory and overhead without the scanned pages' minutes of OCR."""
 
 import contextlib
 import os
@@ -30,8 +34,13 @@ from bench.ocr import SAMPLES, WORKERS, plain_tesseract
 
 SCANNED_DOCUMENTS = 26
 PAGES_PER_DOCUMENT = 4
-TEXT_DOCUMENTS = 1000
 MEMORY_SAMPLES = 10
+# Text documents run through the plain pipeline in this process: the CPU baseline.
+BASELINE_DOCUMENTS = 100
+
+
+def text_documents() -> int:
+    return int(os.environ.get("BENCH_TEXT_DOCUMENTS", "1000"))
 
 
 def sample_pages(workdir: Path) -> list[tuple[list[Path], str]]:
@@ -76,11 +85,11 @@ def scanned_backlog(workdir: Path) -> list[tuple[Path, str]]:
     return pages
 
 
-def text_backlog(workdir: Path) -> Path:
+def text_backlog(workdir: Path, documents: int) -> Path:
     inbox = workdir / "texts"
     inbox.mkdir()
     letter = (SAMPLES / "sources" / "es01_mla_madrid.txt").read_text(encoding="utf-8")
-    for number in range(TEXT_DOCUMENTS):
+    for number in range(documents):
         (inbox / f"text-{number:04}.txt").write_text(
             f"{letter}\nReferencia interna {number}/2026\n", encoding="utf-8"
         )
@@ -153,86 +162,134 @@ def use_data_dir(path: Path) -> None:
     get_settings.cache_clear()
 
 
+def slope_per_100(samples: list[tuple[int, float]]) -> float:
+    """Least-squares slope of MiB against documents done, per 100 documents."""
+    mean_x = sum(x for x, _ in samples) / len(samples)
+    mean_y = sum(y for _, y in samples) / len(samples)
+    spread = sum((x - mean_x) ** 2 for x, _ in samples)
+    return 100 * sum((x - mean_x) * (y - mean_y) for x, y in samples) / spread if spread else 0.0
+
+
 def main() -> None:
     console = Console(width=120)
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
         use_data_dir(workdir / "warm-up")
-        from rogatory.flows import progress
-        from rogatory.flows.backlog import run_backlog
         from rogatory.flows.process import process_document
 
         warm = workdir / "warm.txt"
         warm.write_text("Comisión rogatoria.\n", encoding="utf-8")
         process_document(warm)  # Prefect's temporary server starts outside the measurements
+        if os.environ.get("BENCH_PIPELINE", "all") != "text":
+            scanned_part(console, workdir)
+        text_part(console, workdir, text_documents())
 
-        pages = scanned_backlog(workdir)
 
-        def plain() -> None:
-            with ThreadPoolExecutor(WORKERS) as pool:
-                list(pool.map(lambda job: plain_tesseract(*job), pages))
+def scanned_part(console: Console, workdir: Path) -> None:
+    from rogatory.flows.backlog import run_backlog
 
-        def ours() -> None:
-            use_data_dir(workdir / f"scanned-{time.monotonic_ns()}")
-            report = run_backlog([str(workdir / "scans")], concurrency=WORKERS)
-            assert report.failures == [] and report.pages == len(pages), report
-            stages = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(report.stage_seconds.items()))
-            console.print(f"backlog per stage (summed over documents): {stages}")
+    pages = scanned_backlog(workdir)
 
-        # Other work on the machine changes wall times from one minute to the next: the two
-        # are timed in turn (plain, ours, plain), and CPU time is counted as well.
-        runs = [("plain tesseract", measure(plain)), ("rogatory backlog", measure(ours))]
-        runs.append(("plain tesseract", measure(plain)))
-        plain_runs = [m for name, m in runs if name == "plain tesseract"]
-        plain_wall = sum(m.wall for m in plain_runs) / len(plain_runs)
-        plain_cpu = sum(m.cpu for m in plain_runs) / len(plain_runs)
-        table = Table(title=f"{len(pages)} scanned pages in {SCANNED_DOCUMENTS} documents")
-        for column in ("run", "minutes", "pages/min", "ratio", "CPU s/page", "CPU ratio", "load"):
-            table.add_column(column, justify="right")
-        for name, m in runs:
-            table.add_row(
-                f"{name}, {WORKERS} at once",
-                f"{m.wall / 60:.2f}",
-                f"{len(pages) / m.wall * 60:.1f}",
-                f"{plain_wall / m.wall:.2f}",
-                f"{m.cpu / len(pages):.2f}",
-                f"{plain_cpu / m.cpu:.2f}",
-                f"{m.load:.1f}",
-            )
-        console.print(table)
-        console.print(
-            "ratio: against the mean of the plain runs; CPU: this process, its children "
-            "(tesseract, Dask workers and what they ran) and the Prefect server; load: the "
-            "1-minute load average at the end of the run"
+    def plain() -> None:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(lambda job: plain_tesseract(*job), pages))
+
+    def ours() -> None:
+        use_data_dir(workdir / f"scanned-{time.monotonic_ns()}")
+        report = run_backlog([str(workdir / "scans")], concurrency=WORKERS)
+        assert report.failures == [] and report.pages == len(pages), report
+        stages = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(report.stage_seconds.items()))
+        console.print(f"backlog per stage (summed over documents): {stages}")
+
+    # Other work on the machine changes wall times from one minute to the next: the two
+    # are timed in turn (plain, ours, plain), and CPU time is counted as well.
+    runs = [("plain tesseract", measure(plain)), ("rogatory backlog", measure(ours))]
+    runs.append(("plain tesseract", measure(plain)))
+    plain_runs = [m for name, m in runs if name == "plain tesseract"]
+    plain_wall = sum(m.wall for m in plain_runs) / len(plain_runs)
+    plain_cpu = sum(m.cpu for m in plain_runs) / len(plain_runs)
+    table = Table(title=f"{len(pages)} scanned pages in {SCANNED_DOCUMENTS} documents")
+    for column in ("run", "minutes", "pages/min", "ratio", "CPU s/page", "CPU ratio", "load"):
+        table.add_column(column, justify="right")
+    for name, m in runs:
+        table.add_row(
+            f"{name}, {WORKERS} at once",
+            f"{m.wall / 60:.2f}",
+            f"{len(pages) / m.wall * 60:.1f}",
+            f"{plain_wall / m.wall:.2f}",
+            f"{m.cpu / len(pages):.2f}",
+            f"{plain_cpu / m.cpu:.2f}",
+            f"{m.load:.1f}",
         )
+    console.print(table)
+    console.print(
+        "ratio: against the mean of the plain runs; CPU: this process, its children "
+        "(tesseract, Dask workers and what they ran) and the Prefect server; load: the "
+        "1-minute load average at the end of the run"
+    )
 
-        inbox = text_backlog(workdir)
-        use_data_dir(workdir / "texts-data")
-        probe = MemoryProbe(every=TEXT_DOCUMENTS // MEMORY_SAMPLES)
-        token = progress.listener.set(probe)
-        started = time.perf_counter()
-        try:
-            texts = run_backlog([str(inbox)], concurrency=WORKERS)
-        finally:
-            progress.listener.reset(token)
-        wall = time.perf_counter() - started
-        assert texts.failures == [] and texts.processed == TEXT_DOCUMENTS, texts
 
-        memory = Table(title=f"{TEXT_DOCUMENTS} text documents: resident memory of all processes")
-        roles = list(probe.samples[0][1])
-        for column in ("documents done", *(f"{role} MiB" for role in roles), "all MiB"):
-            memory.add_column(column, justify="right")
-        for done, rss in probe.samples:
-            mib = [rss[role] / 2**20 for role in roles]
-            memory.add_row(str(done), *(f"{m:.0f}" for m in mib), f"{sum(mib):.0f}")
-        console.print(memory)
-        first = sum(next(rss for done, rss in probe.samples if done > 0).values())
-        last = sum(probe.samples[-1][1].values())
-        overhead = (wall * WORKERS - probe.pipeline_seconds) / TEXT_DOCUMENTS
-        in_pipeline = probe.pipeline_seconds / TEXT_DOCUMENTS
-        console.print(
-            f"memory at the end / after the first {probe.every}: {last / first:.2f}; "
-            f"{TEXT_DOCUMENTS / wall * 60:.0f} documents/min; pipeline {in_pipeline * 1000:.0f} ms "
-            f"per document, Prefect + Dask overhead {overhead * 1000:.0f} ms per document "
-            f"(wall {wall:.0f} s × {WORKERS} workers − time in the pipeline)"
-        )
+def text_part(console: Console, workdir: Path, documents: int) -> None:
+    from rogatory.flows import progress
+    from rogatory.flows.backlog import run_backlog
+
+    inbox = text_backlog(workdir, documents)
+    plain_cpu = plain_cpu_per_document(sorted(inbox.iterdir())[:BASELINE_DOCUMENTS], workdir)
+    use_data_dir(workdir / "texts-data")
+    probe = MemoryProbe(every=max(1, documents // MEMORY_SAMPLES))
+    token = progress.listener.set(probe)
+
+    def backlog() -> None:
+        texts = run_backlog([str(inbox)], concurrency=WORKERS)
+        assert texts.failures == [] and texts.processed == documents, texts
+
+    try:
+        run = measure(backlog)
+    finally:
+        progress.listener.reset(token)
+    wall = run.wall
+
+    memory = Table(title=f"{documents} text documents: resident memory of all processes")
+    roles = list(probe.samples[0][1])
+    for column in ("documents done", *(f"{role} MiB" for role in roles), "all MiB"):
+        memory.add_column(column, justify="right")
+    for done, rss in probe.samples:
+        mib = [rss[role] / 2**20 for role in roles]
+        memory.add_row(str(done), *(f"{m:.0f}" for m in mib), f"{sum(mib):.0f}")
+    # Flat means: no slope once the workers have loaded what they keep (the second half).
+    second_half = [(done, rss) for done, rss in probe.samples if done >= documents // 2]
+    slopes = [
+        slope_per_100([(done, rss[role] / 2**20) for done, rss in second_half]) for role in roles
+    ]
+    total_slope = slope_per_100([(done, sum(rss.values()) / 2**20) for done, rss in second_half])
+    memory.add_row(
+        "MiB per 100 documents, second half", *(f"{s:+.2f}" for s in slopes), f"{total_slope:+.2f}"
+    )
+    console.print(memory)
+    first = sum(next(rss for done, rss in probe.samples if done > 0).values())
+    peak = max(sum(rss.values()) for _, rss in probe.samples)
+    overhead = (wall * WORKERS - probe.pipeline_seconds) / documents
+    in_pipeline = probe.pipeline_seconds / documents
+    cpu_overhead = run.cpu / documents - plain_cpu
+    console.print(
+        f"memory: peak / after the first {probe.every} documents {peak / first:.3f}, "
+        f"{total_slope:+.2f} MiB per 100 documents over the second half; "
+        f"{documents / wall * 60:.0f} documents/min (load {run.load:.1f})\n"
+        f"Prefect + Dask overhead per document: {overhead * 1000:.0f} ms of worker time "
+        f"(wall {wall:.0f} s × {WORKERS} workers − {in_pipeline * 1000:.0f} ms in the pipeline); "
+        f"{cpu_overhead * 1000:.0f} ms of CPU (the run's {run.cpu / documents * 1000:.0f} ms − "
+        f"{plain_cpu * 1000:.0f} ms of the plain pipeline in one process, ratio "
+        f"{run.cpu / documents / plain_cpu:.2f}; the run's CPU includes starting the workers "
+        f"and loading their models)"
+    )
+
+
+def plain_cpu_per_document(files: list[Path], workdir: Path) -> float:
+    """CPU seconds per document of `run_pipeline` called in this process, models loaded."""
+    from rogatory.flows.pipeline import run_pipeline
+
+    use_data_dir(workdir / "plain-data")
+    started = time.process_time()
+    for path in files:
+        run_pipeline(path)
+    return (time.process_time() - started) / len(files)

@@ -9,19 +9,26 @@ killed at any moment is finished by running it again. Worker processes keep thei
 
 import logging
 import os
+import queue
 import socket
 import time
-from collections import defaultdict
+import uuid
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import dask.config
+from distributed import Client, KilledWorker, get_worker
 from prefect import flow, task
 from prefect.cache_policies import NONE
-from prefect.futures import PrefectFuture, as_completed
+from prefect.context import FlowRunContext
 from prefect_dask import DaskTaskRunner
+from prefect_dask.task_runners import PrefectDaskFuture
 
 from rogatory import __version__
+from rogatory.models import Record
 from rogatory.models.run import FileFailure, FileOutcome, RunReport
 from rogatory.nlp.fingerprint import fingerprint
 from rogatory.settings import Settings, get_settings
@@ -31,9 +38,24 @@ from .discovery import discover, processed
 from .faults import EnvironmentFault
 from .leftovers import sweep_partials
 from .pipeline import run_pipeline
+from .saving import open_store
 from .timing import StageClock
 
 log = logging.getLogger("rogatory.flows")
+
+
+# Documents per Prefect task run at most. A task run costs ~200 ms of Prefect and Dask work
+# (API calls to the server, state changes, events), three times the pipeline's own time on a
+# text document: shared by a chunk of documents it is a few per cent. Chunks stay small so that
+# the last ones of a batch keep every worker busy.
+CHUNK_DOCUMENTS = 8
+# How long the flow waits for news from the workers before it looks at its futures again.
+POLL_SECONDS = 0.5
+
+
+class Job(NamedTuple):
+    path: str
+    sha256: str
 
 
 @task(name="process_file", cache_policy=NONE)
@@ -53,13 +75,26 @@ def process_file(path: str, sha256: str) -> FileOutcome:
         reason = f"internal error: {type(error).__name__}: {error}"
         outcome.failure = FileFailure(path=path, stage="store", reason=reason)
     else:
-        outcome.record_id = record.id
-        outcome.pages = len(record.pages)
-        outcome.errors = [f"{e.stage}: {e.message}" for e in record.errors]
+        _describe(outcome, record)
     outcome.seconds = time.perf_counter() - started
     outcome.stage_seconds = dict(clock.seconds)
     outcome.store_retries = clock.store_retries
     return outcome
+
+
+@task(name="process_files", cache_policy=NONE)
+def process_files(chunk: list[Job], topic: str) -> list[FileOutcome]:
+    """Documents one after another in one task run. Each one is announced on the Dask event
+    `topic` as it starts and as it ends, so that the flow reports every file as soon as it is
+    done and knows which one a lost worker held."""
+    worker = get_worker()
+    outcomes = []
+    for job in chunk:
+        worker.log_event(topic, {"started": job.path})
+        outcome = process_file.fn(job.path, job.sha256)
+        worker.log_event(topic, {"finished": outcome.model_dump(mode="json")})
+        outcomes.append(outcome)
+    return outcomes
 
 
 @flow(name="process_backlog", log_prints=False)
@@ -86,9 +121,11 @@ def process_backlog(patterns: list[str], concurrency: int | None = None) -> RunR
             report.duplicates += 1
         else:
             todo[sha256] = path
+    del done  # a large store's hashes need not stay in memory for the whole run
     progress.current().started(len(files), len(todo))
-    window = concurrency or settings.backlog_concurrency
-    for outcome in _run_bounded(todo, window):
+    workers = concurrency or settings.backlog_concurrency
+    jobs = [Job(str(path), sha256) for sha256, path in todo.items()]
+    for outcome in Flight(jobs, workers, settings.store_url).outcomes():
         _add(report, outcome)
         progress.current().finished(outcome)
     report.seconds = time.perf_counter() - started
@@ -99,25 +136,135 @@ def process_backlog(patterns: list[str], concurrency: int | None = None) -> RunR
     return report
 
 
-def _run_bounded(todo: dict[str, Path], window: int) -> Iterator[FileOutcome]:
-    """Submit at most `window` documents at a time: memory stays flat however long the
-    backlog, and a killed run has at most `window` documents in flight."""
-    waiting = iter(todo.items())
-    running: dict[PrefectFuture[FileOutcome], tuple[str, Path]] = {}
-    while True:
-        while len(running) < window and (item := next(waiting, None)) is not None:
-            sha256, path = item
-            running[process_file.submit(str(path), sha256)] = item
-        if not running:
-            return
-        finished = next(as_completed(list(running)))
-        sha256, path = running.pop(finished)
+def chunk_size(jobs: int, workers: int) -> int:
+    """CHUNK_DOCUMENTS, or fewer when the batch is small: every worker gets several chunks."""
+    return max(1, min(CHUNK_DOCUMENTS, jobs // (4 * workers)))
+
+
+class Flight:
+    """The documents of a run in chunks, two chunks per worker submitted at a time (one being
+    processed, the next one waiting on the worker, so that no worker waits for the flow between
+    chunks). The rest wait unread: memory stays flat however long the backlog.
+
+    A worker lost with a chunk (killed, out of memory, its machine down) fails only the document
+    it was processing: that one is reported failed and not retried in this run (a document that
+    crashes its worker would crash the next one too); it is not stored, so the next run takes it
+    up. Its chunk mates stored before the loss are reported from the store, the others go into a
+    new chunk, once: lost a second time, they are reported failed too."""
+
+    def __init__(self, jobs: list[Job], workers: int, store_url: str) -> None:
+        size = chunk_size(len(jobs), workers)
+        self.waiting = deque(jobs[i : i + size] for i in range(0, len(jobs), size))
+        self.window = 2 * workers
+        self.store_url = store_url
+        # Per chunk in flight: its documents not reported yet, and the one being processed.
+        self.running: dict[PrefectDaskFuture[list[FileOutcome]], dict[str, Job]] = {}
+        self.current: dict[PrefectDaskFuture[list[FileOutcome]], str] = {}
+        self.resubmitted: set[str] = set()
+        self.topic = f"rogatory-backlog-{uuid.uuid4().hex}"
+        self.news: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+
+    def outcomes(self) -> Iterator[FileOutcome]:
+        client = dask_client()
+        client.subscribe_topic(self.topic, lambda event: self.news.put(event[1]))
         try:
-            yield finished.result()
-        except Exception as error:  # the worker itself died (killed, out of memory) on it
-            reason = f"worker lost: {type(error).__name__}: {error}"
-            failure = FileFailure(path=str(path), stage="pages", reason=reason)
-            yield FileOutcome(path=str(path), sha256=sha256, failure=failure)
+            while self.waiting or self.running:
+                self._submit()
+                # Futures first: the news sent before a chunk ended is in the queue by then.
+                ended = [f for f in self.running if f.wrapped_future.done()]
+                yield from self._read_news(block=not ended)
+                for future in ended:
+                    yield from self._end(future)
+        finally:
+            client.unsubscribe_topic(self.topic)
+
+    def _submit(self) -> None:
+        while len(self.running) < self.window and self.waiting:
+            chunk = self.waiting.popleft()
+            future = process_files.submit(chunk, self.topic)
+            assert isinstance(future, PrefectDaskFuture)  # dask_client() checked the runner
+            self.running[future] = {job.path: job for job in chunk}
+
+    def _read_news(self, block: bool) -> Iterator[FileOutcome]:
+        try:
+            news = self.news.get(timeout=POLL_SECONDS) if block else self.news.get_nowait()
+            while True:
+                yield from self._note(news)
+                news = self.news.get_nowait()
+        except queue.Empty:
+            return
+
+    def _note(self, news: dict[str, Any]) -> Iterator[FileOutcome]:
+        if "started" in news:
+            future = self._holder(news["started"])
+            if future is not None:
+                self.current[future] = news["started"]
+            return
+        outcome = FileOutcome.model_validate(news["finished"])
+        future = self._holder(outcome.path)
+        if future is not None:  # else reported already, from the chunk's result
+            del self.running[future][outcome.path]
+            yield outcome
+
+    def _holder(self, path: str) -> PrefectDaskFuture[list[FileOutcome]] | None:
+        return next((f for f, jobs in self.running.items() if path in jobs), None)
+
+    def _end(self, future: PrefectDaskFuture[list[FileOutcome]]) -> Iterator[FileOutcome]:
+        unreported = self.running.pop(future)
+        held = self.current.pop(future, None)
+        try:
+            outcomes = future.result()
+        except KilledWorker as error:
+            yield from self._lost(list(unreported.values()), held, error)
+        except Exception as error:  # Prefect or Dask failed the chunk: not one document's fault
+            reason = f"internal error: {type(error).__name__}: {error}"
+            yield from (failed(job, reason) for job in unreported.values())
+        else:
+            yield from (outcome for outcome in outcomes if outcome.path in unreported)
+
+    def _lost(self, jobs: list[Job], held: str | None, error: Exception) -> Iterator[FileOutcome]:
+        stored = processed(self.store_url, __version__)
+        again = []
+        for job in jobs:
+            if job.sha256 in stored:  # committed before the loss; its news was lost with it
+                yield stored_outcome(job, self.store_url)
+            elif job.path == held:
+                yield failed(job, f"worker lost while processing it: {error}")
+            elif job.path in self.resubmitted:
+                yield failed(job, f"worker lost twice before processing it: {error}")
+            else:
+                again.append(job)
+        self.resubmitted.update(job.path for job in again)
+        if again:
+            self.waiting.appendleft(again)
+
+
+def failed(job: Job, reason: str) -> FileOutcome:
+    failure = FileFailure(path=job.path, stage="pages", reason=reason)
+    return FileOutcome(path=job.path, sha256=job.sha256, failure=failure)
+
+
+def dask_client() -> Client:
+    """The client of the flow's Dask task runner."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    if not isinstance(runner, DaskTaskRunner):
+        raise TypeError("process_backlog runs on a DaskTaskRunner (see run_backlog)")
+    return runner.client
+
+
+def stored_outcome(job: Job, store_url: str) -> FileOutcome:
+    outcome = FileOutcome(path=job.path, sha256=job.sha256)
+    record = open_store(store_url).find_by_sha256(job.sha256)
+    if record is not None:
+        _describe(outcome, record)
+    return outcome
+
+
+def _describe(outcome: FileOutcome, record: Record) -> None:
+    outcome.record_id = record.id
+    outcome.pages = len(record.pages)
+    outcome.errors = [f"{e.stage}: {e.message}" for e in record.errors]
 
 
 def _add(report: RunReport, outcome: FileOutcome) -> None:
@@ -159,13 +306,32 @@ def task_runner(settings: Settings, concurrency: int) -> DaskTaskRunner:
     )
 
 
+# Dask settings of the clusters a run starts (the scheduler and nannies live in the flow's
+# process and hand their settings to the worker processes they spawn):
+# - Dask's statistical profiler samples every thread every 10 ms and keeps the last 1,000
+#   one-second profiles of every worker and of the flow's event loop, for a dashboard nobody
+#   looks at here: the memory of a run grew with its length by that alone.
+# - Dask keeps its last 1,000 messages of every connection, task transitions and events of
+#   every topic, for debugging: the messages that submit a task carry its whole specification
+#   (Prefect's serialised flow run context), so memory grew over the first thousand tasks.
+#   A hundred is plenty for a post-mortem.
+# - A task whose worker is lost is not handed to another worker: `Flight` decides what happens
+#   to each document of a lost chunk.
+DASK_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.low-level-log-length": 100,
+    "distributed.scheduler.allowed-failures": 0,
+}
+
+
 def run_backlog(patterns: list[str], concurrency: int | None = None) -> RunReport:
     """The flow on the task runner the settings choose."""
     settings = get_settings()
     workers = concurrency or settings.backlog_concurrency
     runner = task_runner(settings, workers)
     configured = process_backlog.with_options(task_runner=runner)  # type: ignore[arg-type]
-    return configured(patterns, workers)
+    with dask.config.set(DASK_CONFIG):
+        return configured(patterns, workers)
 
 
 @flow(name="scheduled_backlog")

@@ -1,6 +1,7 @@
 """Backlog runs: killed with SIGKILL mid-run and run again, every file is in the store exactly
 once; on a Dask cluster of worker processes with PostgreSQL, the same records as a local run."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 from distributed import LocalCluster
 from PIL import Image
@@ -110,6 +112,80 @@ def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> 
     assert report["failures"] == []
     assert set(report["stage_seconds"]) >= {"ocr", "language", "extraction", "translation"}
 
+    assert_exactly_once(database, files)
+    assert_archive_whole(data)
+
+
+def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) -> None:
+    """A Dask worker process SIGKILLed while tesseract reads a scan for it: the run goes on, the
+    scan is reported failed with the reason and not stored, every other file (its chunk mates
+    too) is processed; the next run processes the scan, and every file is stored once."""
+    inbox = tmp_path / "inbox"
+    files = make_backlog(inbox, text_files=30, scans=0)
+    # Named to sort among the text files, so that it has chunk mates on both sides.
+    lines = [*SPANISH_LETTER[:4], "Referencia 13/2026", *SPANISH_LETTER[4:]]
+    scan = render_page(lines, inbox / "request-013-scan.png")
+    files.append(scan)
+    data = tmp_path / "data"
+    database = data / "rogatory.db"
+    command = [CLI, "backlog", str(inbox), "--concurrency", "2"]
+
+    run = subprocess.Popen(
+        command,
+        env=backlog_env(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        reading = wait_for_ocr(psutil.Process(run.pid), timeout_s=300)
+        worker = reading.parent()
+        assert worker is not None and worker.pid != run.pid  # a Dask worker process
+        worker.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=600) == 3  # a file failed
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+
+    report = json.loads(sorted((data / "runs").glob("backlog-*.json"))[-1].read_text())
+    assert [(f["path"], f["stage"]) for f in report["failures"]] == [(str(scan.resolve()), "pages")]
+    assert report["failures"][0]["reason"].startswith("worker lost while processing it")
+    assert report["processed"] == len(files) - 1
+    scan_sha256 = hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert_exactly_once(database, [f for f in files if f != scan])
+    assert_archive_whole(data)
+
+    rerun = subprocess.run(
+        command, env=backlog_env(data), capture_output=True, text=True, timeout=900
+    )
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    report = json.loads(sorted((data / "runs").glob("backlog-*.json"))[-1].read_text())
+    assert (report["skipped"], report["processed"], report["failures"]) == (len(files) - 1, 1, [])
+    assert_exactly_once(database, files)
+    with sqlite3.connect(database) as connection:
+        stored = connection.execute("SELECT count(*) FROM records WHERE sha256 = ?", (scan_sha256,))
+        assert stored.fetchone()[0] == 1
+
+
+def wait_for_ocr(run: psutil.Process, timeout_s: float) -> psutil.Process:
+    """A tesseract process reading a page for the run (not one asked for its version)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for process in run.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                arguments = process.cmdline()
+                if process.name() == "tesseract" and not {"--version", "--list-langs"} & set(
+                    arguments
+                ):
+                    return process
+        time.sleep(0.05)
+    raise AssertionError("no tesseract process seen")
+
+
+def assert_exactly_once(database: Path, files: list[Path]) -> None:
+    """Every file has one whole record, document, queue item, arrival and 'process' audit
+    entry; nothing else is stored."""
     expected = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT sha256, record FROM records").fetchall()
@@ -127,7 +203,6 @@ def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> 
             " WHERE action = 'process' GROUP BY record_id"
         ).fetchall()
         assert sorted(n for _, n in processed) == [1] * len(files)
-    assert_archive_whole(data)
 
 
 def test_a_file_processed_again_adds_no_second_arrival_of_it_or_its_attachments(
