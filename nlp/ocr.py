@@ -2,7 +2,8 @@
 
 Skew of 1–2° silently costs tesseract most of a page's words while it still reports high
 confidence, so every page is deskewed first. Images are handed to tesseract as files: given a PIL
-image, pytesseract would re-encode it as PNG on every call.
+image, pytesseract would re-encode it as PNG on every call. Page images are uncompressed TIFF
+(`PAGE_IMAGE`): leptonica reads a PGM ~0.2 s a page slower, and writing a PNG costs ~0.25 s.
 """
 
 import hashlib
@@ -26,6 +27,8 @@ from .errors import DocumentError, MachineError
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 TESSERACT_LANGUAGES = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
+
+PAGE_IMAGE = ".tif"
 
 _MAX_SKEW_DEG = 5.0
 _MIN_SKEW_DEG = 0.1
@@ -99,7 +102,7 @@ def prepare_page(image_path: Path) -> tuple[Path, float]:
         straight = image.convert("L").rotate(
             angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255
         )
-    target = image_path.with_name(f"{image_path.stem}.deskewed.pgm")
+    target = image_path.with_name(f"{image_path.stem}.deskewed{PAGE_IMAGE}")
     straight.save(target)
     return target, angle
 
@@ -115,7 +118,7 @@ def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
         return result
     with Image.open(image_path) as image:
         upright = image.rotate(-rotation, expand=True)
-    turned = image_path.with_name(f"{image_path.stem}.upright.pgm")
+    turned = image_path.with_name(f"{image_path.stem}.upright{PAGE_IMAGE}")
     upright.save(turned)
     second = _read(turned, languages, timeout_s)
     if (second.confidence or 0) <= (result.confidence or 0):
@@ -124,17 +127,16 @@ def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
 
 
 def write_preview(image_path: Path, target: Path, width: int = 1240) -> None:
-    """A PNG of the page as tesseract read it, for reviewers to see beside the text; half the
-    OCR resolution keeps 100,000 pages in tens of GB while word boxes still land on the words."""
+    """A PNG of the page as tesseract read it, for reviewers to see beside the text, at most
+    `width` pixels wide: half the OCR resolution keeps 100,000 pages in tens of GB while word
+    boxes still land on the words. Shrunk by a whole factor and lightly compressed: Lanczos and
+    an optimised PNG cost 0.39 s a page against 0.07 s, for files 7% smaller."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with Image.open(image_path) as image:
         preview = image.convert("L")
-        if preview.width > width:
-            preview = preview.resize(
-                (width, round(preview.height * width / preview.width)), Image.Resampling.LANCZOS
-            )
+    preview = preview.reduce(max(1, -(-preview.width // width)))
     partial = target.with_name(f".{target.name}.partial")
-    preview.save(partial, format="PNG", optimize=True)
+    preview.save(partial, format="PNG", compress_level=3)
     # Its hash beside it, in `sha256sum -c` form, so that `rogatory verify` can tell a damaged
     # or altered preview from the one the pipeline wrote.
     digest = hashlib.sha256(partial.read_bytes()).hexdigest()

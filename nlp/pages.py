@@ -20,6 +20,7 @@ from rogatory.models import PageSource
 from .errors import DocumentError
 from .fingerprint import DOCX, EMAIL
 from .mail import email_text
+from .ocr import PAGE_IMAGE
 
 _POPPLER_TIMEOUT_S = 120
 # A text layer with fewer letters than this is a scan with a stray caption, not real text.
@@ -143,6 +144,9 @@ def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) ->
             "-r",
             str(options.dpi),
             "-gray",
+            "-tiff",
+            "-tiffcompression",
+            "none",
             "-singlefile",
             "-f",
             str(number),
@@ -152,7 +156,7 @@ def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) ->
             str(stem),
         ]
     )
-    return stem.with_suffix(".pgm")
+    return stem.with_suffix(PAGE_IMAGE)
 
 
 _PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
@@ -178,8 +182,10 @@ def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPa
             for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 # Each frame's header is read by now; its pixels only by the convert below.
                 _check_pixels(frame.width, frame.height, options)
-                target = workdir / f"page-{index:04d}.pgm"
-                _normalise_resolution(frame, options).save(target)
+                target = workdir / f"page-{index:04d}{PAGE_IMAGE}"
+                # Uncompressed: a fax frame would otherwise be written back with its group 4
+                # compression, which takes only 1-bit images.
+                _normalise_resolution(frame, options).save(target, compression="raw")
                 pages.append(RawPage(number=index, source=PageSource.OCR, image=target))
             return pages
     except Image.DecompressionBombError as error:
