@@ -156,6 +156,9 @@ def load_argos(packages_dir: Path) -> ModuleType:
     # MiniSBD sentence splitting runs offline when the package carries its ONNX model.
     os.environ.setdefault("ARGOS_CHUNK_TYPE", "MINISBD")
     os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+    # One CTranslate2 thread: documents already run one per core in a backlog, and more
+    # threads on a busy core only spin. ARGOS_INTRA_THREADS set by the operator wins.
+    os.environ.setdefault("ARGOS_INTRA_THREADS", "1")
     for xdg in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         os.environ.setdefault(xdg, str(packages_dir.parent / "xdg" / xdg.lower()))
     import argostranslate.package
