@@ -23,6 +23,7 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.states import Failed, State
 
 from rogatory.models.run import RunReport
 from rogatory.settings import Settings, get_settings
@@ -47,12 +48,17 @@ def inbox_dir(settings: Settings) -> Path:
 
 
 @flow(name="inbox_backlog")
-def inbox_backlog() -> RunReport:
+def inbox_backlog() -> RunReport | State:
     """The inbox folder as a backlog: what arrived since the last run is processed, what is
-    already stored is skipped by its hash."""
+    already stored is skipped by its hash. A run in which files failed (a fault of the machine:
+    nothing stored for them, the next run takes them up again) ends Failed, to show in the UI."""
     inbox = inbox_dir(get_settings())
     inbox.mkdir(parents=True, exist_ok=True)
-    return run_backlog([str(inbox)])
+    report = run_backlog([str(inbox)])
+    if not report.failures:
+        return report
+    reasons = "; ".join(f"{f.path} [{f.stage}] {f.reason}" for f in report.failures[:3])
+    return Failed(message=f"{len(report.failures)} of {report.files} files failed: {reasons}")
 
 
 def schedule_of(cron: str, interval_s: int | None) -> Schedule:
