@@ -237,7 +237,7 @@ class Search:
         )
         # The facts first: with the count first, SQLite 3.40 took 40 ms instead of 4 to run
         # the same plan.
-        parts: list[Select[str, str, int]] = [
+        parts: list[Select[tuple[str, str, int]]] = [
             self._fact_counts(hits, everything=matching is None),
             *(
                 select(literal(facet), hits.c[facet], func.count())
@@ -260,7 +260,7 @@ class Search:
             if counts[facet]
         }
 
-    def _fact_counts(self, hits: CTE, everything: bool) -> Select[str, str, int]:
+    def _fact_counts(self, hits: CTE, everything: bool) -> Select[tuple[str, str, int]]:
         """Counts of each fact among the hits. The facts are read hit by hit (by record id):
         with many facts and few hits, both databases otherwise chose to read every fact of these
         kinds and look each up among the hits (SQLite 100 ms, PostgreSQL 80 ms with 1,500 hits
@@ -283,7 +283,7 @@ class Search:
         return counted.select_from(hits).outerjoin(Fact, of_hit).group_by(Fact.facet, Fact.value)
 
 
-def _newest_first(matching: ColumnElement[bool] | None) -> Select[QueueItemRow]:
+def _newest_first(matching: ColumnElement[bool] | None) -> Select[tuple[QueueItemRow]]:
     return (
         select(Item)
         .where(true() if matching is None else matching)
@@ -299,7 +299,7 @@ def _after(hit: Hit) -> ColumnElement[bool]:
     )
 
 
-def _page(session: Session, items: Select[QueueItemRow]) -> list[Hit]:
+def _page(session: Session, items: Select[tuple[QueueItemRow]]) -> list[Hit]:
     hits = [_hit(item) for item in session.scalars(items)]
     _describe(session, hits)
     return hits
