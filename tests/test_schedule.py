@@ -111,7 +111,6 @@ def test_schedule_serves_the_inbox_as_a_prefect_deployment(tmp_path: Path) -> No
             served.wait()
 
     assert status == 0, stderr.read_text()[-3000:]
-    assert "Traceback" not in stderr.read_text()
     # Its Prefect server and the runs' Dask workers went with it.
     assert not answers(api)
     wait_for(lambda: not group_alive(served.pid), timeout_s=30)
