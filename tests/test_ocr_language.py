@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from rogatory.nlp.language import detect_language
-from rogatory.nlp.ocr import estimate_skew, ocr_image
+from rogatory.nlp.ocr import estimate_skew, ocr_image, ocr_images
 
 from conftest import SPANISH_LETTER, render_page
 
@@ -77,3 +77,22 @@ def test_word_boxes_point_into_the_text_and_onto_the_page(spanish_scan: Path) ->
     blanqueo = next(w for w in result.words if result.text[w.start : w.end] == "blanqueo")
     with Image.open(spanish_scan) as page:
         assert 0 < blanqueo.left < page.width and 0 < blanqueo.top < page.height / 3
+
+
+def test_pages_read_by_one_tesseract_come_back_each_with_its_own_words(
+    tmp_path: Path, spanish_scan: Path
+) -> None:
+    """A document's pages go to one tesseract process; each page must get its own text, boxes
+    and turn, as if read alone: a blank page, a turned page and a skewed one in between."""
+    blank = tmp_path / "blank.png"
+    Image.new("L", (2480, 3508), 255).save(blank, dpi=(300, 300))
+    upright = render_page(SPANISH_LETTER[:6], tmp_path / "short.png")
+    with Image.open(upright) as page:
+        page.rotate(180, expand=True, fillcolor=255).save(tmp_path / "turned.png")
+    images = [spanish_scan, blank, tmp_path / "turned.png"]
+    together = ocr_images(images, "spa", timeout_s=120)
+    alone = [ocr_image(image, "spa", timeout_s=120) for image in images]
+    assert [r.text for r in together] == [r.text for r in alone]
+    assert [r.words for r in together] == [r.words for r in alone]
+    assert [r.rotation for r in together] == [0, 0, 180]
+    assert together[1].text == "" and "Juan Pérez García" in together[0].text
