@@ -11,6 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import psutil
 from test_backlog import CLI, backlog_env, count, group_alive, wait_for
 from test_faults import TESSDATA
 
@@ -102,13 +103,18 @@ def test_schedule_serves_the_inbox_as_a_prefect_deployment(tmp_path: Path) -> No
         render_page(SPANISH_LETTER, inbox / ".scan.png").rename(inbox / "scan.png")
         wait_for(lambda: any(run.state_name == "Failed" for run in deployment_runs(api)[1]), 300)
         deployment_id, runs = deployment_runs(api)
-
-        served.send_signal(signal.SIGTERM)
-        status = served.wait(timeout=120)
     finally:
-        if served.poll() is None:
+        # Stopped as an operator would, also when a check above failed: a SIGKILL would leave
+        # the Prefect server it started running (it has a session of its own).
+        served.send_signal(signal.SIGTERM)
+        try:
+            status = served.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            for process in psutil.Process(served.pid).children(recursive=True):
+                process.kill()
             os.killpg(served.pid, signal.SIGKILL)
             served.wait()
+            raise
 
     assert status == 0, stderr.read_text()[-3000:]
     # Its Prefect server and the runs' Dask workers went with it.
