@@ -223,6 +223,7 @@ def _audit_guard_lifted(session: Session) -> Iterator[None]:
         for name in names:
             session.execute(text(f'ALTER TABLE audit_entries DISABLE TRIGGER "{name}"'))
         yield
+        session.flush()  # the body's ORM changes are written while the guard is off
         for name in names:
             session.execute(text(f'ALTER TABLE audit_entries ENABLE TRIGGER "{name}"'))
     else:
@@ -235,6 +236,7 @@ def _audit_guard_lifted(session: Session) -> Iterator[None]:
         for name, _ in triggers:
             session.execute(text(f'DROP TRIGGER "{name}"'))
         yield
+        session.flush()
         for _, sql in triggers:
             session.execute(text(sql))
 
