@@ -333,12 +333,3 @@ def run_backlog(patterns: list[str], concurrency: int | None = None) -> RunRepor
     with dask.config.set(DASK_CONFIG):
         return configured(patterns, workers)
 
-
-@flow(name="scheduled_backlog")
-def scheduled_backlog() -> RunReport:
-    """The inbox folder as a backlog: what arrived since the last run is processed, the rest
-    skipped. Served on a schedule by `rogatory schedule`."""
-    settings = get_settings()
-    inbox = settings.inbox_dir or settings.data_dir / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
-    return run_backlog([str(inbox)])

@@ -316,25 +316,3 @@ def test_reprocess_reruns_extraction_from_stored_text_without_ocr(
         assert [e.action for e in store.audit(record.id)] == ["process", "reprocess"]
     finally:
         store.close()
-
-
-def test_schedule_processes_what_arrives_in_the_inbox(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    inbox = tmp_path / "inbox"
-    make_backlog(inbox, text_files=2, scans=0)
-    env = {**backlog_env(data), "ROGATORY_INBOX_DIR": str(inbox)}
-    served = subprocess.Popen(
-        [CLI, "schedule", "--interval", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for(lambda: count(data / "rogatory.db", "records") == 3, timeout_s=300)
-        text_pdf([*SPANISH_LETTER, "Expediente tardío"], inbox / "late.pdf")
-        wait_for(lambda: count(data / "rogatory.db", "records") == 4, timeout_s=300)
-        assert count(data / "rogatory.db", "arrivals") == 4
-    finally:
-        os.killpg(served.pid, signal.SIGKILL)
-        served.wait()
