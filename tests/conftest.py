@@ -40,6 +40,8 @@ pytest_plugins = ["web_support"]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
+CLI = str(REPO / ".venv" / "bin" / "rogatory")
+TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 SPANISH_LETTER = [
     "JUZGADO DE INSTRUCCIÓN Nº 3 DE MADRID",

@@ -27,10 +27,9 @@ from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
 from bench.databases import postgres_schema
-from conftest import REPO, SPANISH_LETTER, email_with, render_page, text_pdf
+from conftest import CLI, SPANISH_LETTER, email_with, render_page, text_pdf
 
 pytestmark = pytest.mark.slow
-CLI = str(REPO / ".venv" / "bin" / "rogatory")
 
 
 def make_backlog(folder: Path, text_files: int, scans: int) -> list[Path]:

@@ -20,10 +20,9 @@ from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
 from bench.databases import postgres_schema
-from conftest import SPANISH_LETTER, render_page
+from conftest import SPANISH_LETTER, TESSDATA, render_page
 
 pytestmark = pytest.mark.slow
-TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
 def sha256_of(path: Path) -> str:

@@ -14,11 +14,9 @@ from rogatory.review.originals import original_path
 from rogatory.review.store import Store
 from rogatory.settings import get_settings
 
-from conftest import REPO, SAMPLES, SPANISH_LETTER, email_with, render_page, text_pdf
+from conftest import CLI, SAMPLES, SPANISH_LETTER, TESSDATA, email_with, render_page, text_pdf
 
 pytestmark = pytest.mark.slow
-CLI = str(REPO / ".venv" / "bin" / "rogatory")
-TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
 def manifest_entry(sample_id: str) -> dict[str, str]:

@@ -17,9 +17,7 @@ from rogatory.nlp.ocr import ocr_image
 from rogatory.nlp.pages import SplitOptions, split_pages
 from rogatory.review.originals import keep_original, original_path
 
-from conftest import SPANISH_LETTER, docx, email_with, render_page, text_pdf
-
-TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
+from conftest import SPANISH_LETTER, TESSDATA, docx, email_with, render_page, text_pdf
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psutil
-from test_backlog import CLI, backlog_env, count, group_alive, wait_for
-from test_faults import TESSDATA
+from test_backlog import backlog_env, count, group_alive, wait_for
 
 from rogatory.flows.schedule import DEPLOYMENT, answers, inbox_backlog
 
-from conftest import SPANISH_LETTER, render_page, text_pdf
+from conftest import CLI, SPANISH_LETTER, TESSDATA, render_page, text_pdf
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun

@@ -13,11 +13,9 @@ import pytest
 from rogatory.models import TranslationStatus
 from rogatory.review.store import Store
 
-from conftest import REPO, SAMPLES
+from conftest import CLI, SAMPLES
 
 pytestmark = pytest.mark.slow
-
-CLI = str(REPO / ".venv" / "bin" / "rogatory")
 
 
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
