@@ -119,29 +119,24 @@ def _split_pdf(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage
     count = _pdf_page_count(path)
     _check_page_count(count, options)
     layer = _poppler(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"]).split("\f")
-    scans = _single_image_pages(path, options.dpi)
     pages = []
     for number in range(1, count + 1):
         text = layer[number - 1] if number <= len(layer) else ""
         if _is_sane_text(text):
             pages.append(RawPage(number=number, source=PageSource.TEXT_LAYER, text=text))
-            continue
-        size = _check_pdf_page_pixels(path, number, options)
-        # A page that is one scanned image, drawn at the OCR resolution over the whole page with
-        # no text on it, is the image itself: taking it out costs ~0.05 s against ~0.2 s to
-        # render it, for the same pixels.
-        drawn = scans.get(number)
-        whole = size is not None and drawn is not None and _near(size, drawn) and not text.strip()
-        image = (_extract if whole else _rasterise)(path, number, workdir, options)
-        pages.append(RawPage(number=number, source=PageSource.OCR, image=image))
+        else:
+            pages.append(
+                RawPage(
+                    number=number,
+                    source=PageSource.OCR,
+                    image=_rasterise(path, number, workdir, options),
+                )
+            )
     return pages
 
 
-def _near(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return abs(a[0] - b[0]) <= 2 and abs(a[1] - b[1]) <= 2
-
-
 def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) -> Path:
+    _check_pdf_page_pixels(path, number, options)
     stem = workdir / f"page-{number:04d}"
     _poppler(
         [
@@ -164,68 +159,18 @@ def _rasterise(path: Path, number: int, workdir: Path, options: SplitOptions) ->
     return stem.with_suffix(PAGE_IMAGE)
 
 
-def _single_image_pages(path: Path, dpi: int) -> dict[int, tuple[int, int]]:
-    """Pages that hold exactly one image, unmasked, 8 bits grey or colour, at `dpi` both ways:
-    page number → the image's pixel size, as `pdfimages -list` tells it."""
-    rows: dict[int, list[list[str]]] = {}
-    for line in _poppler(["pdfimages", "-list", str(path)]).splitlines()[2:]:
-        fields = line.split()
-        if len(fields) >= 14 and fields[0].isdigit():
-            rows.setdefault(int(fields[0]), []).append(fields)
-    scans = {}
-    for number, images in rows.items():
-        [_, _, kind, width, height, colour, _, bits, *_, x_ppi, y_ppi] = images[0][:14]
-        if (
-            len(images) == 1
-            and (kind, bits) == ("image", "8")
-            and colour in {"gray", "rgb"}
-            and abs(float(x_ppi) - dpi) <= 1
-            and abs(float(y_ppi) - dpi) <= 1
-        ):
-            scans[number] = (int(width), int(height))
-    return scans
-
-
-def _extract(path: Path, number: int, workdir: Path, options: SplitOptions) -> Path:
-    stem = workdir / f"embedded-{number:04d}"
-    _poppler(["pdfimages", "-j", "-f", str(number), "-l", str(number), str(path), str(stem)])
-    extracted = list(workdir.glob(f"{stem.name}-*"))
-    target = workdir / f"page-{number:04d}{PAGE_IMAGE}"
-    try:
-        if len(extracted) != 1:
-            raise DocumentError("pages", f"page {number}: its image could not be taken out")
-        with Image.open(extracted[0]) as image:
-            # The stream's own header decides the pixels: it must be the size the PDF declared.
-            _check_pixels(image.width, image.height, options)
-            image.convert("L").save(target, compression="raw", dpi=(options.dpi, options.dpi))
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise DocumentError("pages", f"unreadable image on page {number}: {error}") from error
-    finally:
-        for file in extracted:
-            file.unlink()
-    return target
-
-
 _PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
-_PAGE_ROTATION = re.compile(r"^Page\s+\d+\s+rot:\s+(\d+)", re.MULTILINE)
 
 
-def _check_pdf_page_pixels(
-    path: Path, number: int, options: SplitOptions
-) -> tuple[int, int] | None:
+def _check_pdf_page_pixels(path: Path, number: int, options: SplitOptions) -> None:
     """A page's size in points times the resolution: a page drawn 200 inches wide would
-    otherwise make poppler allocate gigabytes. Returns that size in pixels, or None for a page
-    shown turned (its pixels are not its image's)."""
+    otherwise make poppler allocate gigabytes."""
     info = _poppler(["pdfinfo", "-f", str(number), "-l", str(number), str(path)])
     match = _PAGE_SIZE.search(info)
     if match is None:
         raise DocumentError("pages", f"unreadable PDF: no size for page {number}")
     width, height = (float(value) * options.dpi / 72 for value in match.groups())
     _check_pixels(width, height, options)
-    turned = _PAGE_ROTATION.search(info)
-    if turned is not None and int(turned.group(1)) % 360:
-        return None
-    return round(width), round(height)
 
 
 def _split_image(path: Path, workdir: Path, options: SplitOptions) -> list[RawPage]:

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image
 
 from rogatory.models import PageSource
 from rogatory.nlp.errors import DocumentError, MachineError
@@ -92,38 +92,6 @@ def test_scanned_pdf_pages_are_rasterised(tmp_path: Path) -> None:
     assert all(p.source == PageSource.OCR and p.image and p.image.exists() for p in pages)
     with Image.open(pages[0].image) as raster:  # type: ignore[arg-type]
         assert raster.width == pytest.approx(2480 / 2, abs=2)
-
-
-def rendered(pdf: Path, dpi: int, workdir: Path) -> Image.Image:
-    """The page as poppler shows it, for comparison."""
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-gray", "-singlefile", str(pdf), str(workdir / "shown")],
-        check=True,
-    )
-    return Image.open(workdir / "shown.pgm")
-
-
-@pytest.mark.parametrize(
-    ("resolution", "turn"),
-    [(300, 0), (200, 0), (300, 90), (300, 180)],
-    ids=["one-scan-at-300-dpi", "at-200-dpi", "shown-turned-90", "shown-turned-180"],
-)
-def test_a_scanned_page_is_the_page_as_shown(tmp_path: Path, resolution: int, turn: int) -> None:
-    """A page that is one image at the OCR resolution is taken out of the PDF rather than
-    rendered; either way OCR must get the page as a viewer shows it."""
-    with Image.open(render_page(SPANISH_LETTER, tmp_path / "scan.png", rotate_deg=1.0)) as page:
-        page.save(tmp_path / "drawn.pdf", "PDF", resolution=resolution)
-    pdf = tmp_path / "scan.pdf"
-    subprocess.run(["qpdf", str(tmp_path / "drawn.pdf"), f"--rotate=+{turn}", str(pdf)], check=True)
-    (tmp_path / "split").mkdir()
-    [page] = split_pages(pdf, "application/pdf", tmp_path / "split", SplitOptions(dpi=300))
-    shown = rendered(pdf, 300, tmp_path)
-    assert page.image is not None
-    with Image.open(page.image) as split:
-        assert split.size == shown.size
-        assert split.info["dpi"] == pytest.approx((300, 300))
-        difference = ImageChops.difference(split.convert("L"), shown)
-        assert ImageStat.Stat(difference).mean[0] < 4  # JPEG decoders differ by a grey level
 
 
 def test_fax_tiff_frames_become_square_pixel_pages(tmp_path: Path) -> None:
@@ -293,7 +261,7 @@ def test_a_page_that_takes_too_long_to_read_is_a_clear_error(tmp_path: Path) -> 
     for column in range(4):
         wide.paste(page, (column * page.width, 0))
     wide.save(tmp_path / "wide.png")
-    with pytest.raises(DocumentError, match="tesseract took longer than 1 s") as caught:
+    with pytest.raises(DocumentError, match="tesseract took longer than 1 s on a page") as caught:
         ocr_image(tmp_path / "wide.png", "spa", timeout_s=1)
     assert caught.value.stage == "ocr"
     # The child was stopped, not left reading.
