@@ -261,7 +261,7 @@ def test_a_page_that_takes_too_long_to_read_is_a_clear_error(tmp_path: Path) -> 
     for column in range(4):
         wide.paste(page, (column * page.width, 0))
     wide.save(tmp_path / "wide.png")
-    with pytest.raises(DocumentError, match="tesseract took longer than 1 s on a page") as caught:
+    with pytest.raises(DocumentError, match="tesseract took longer than 1 s") as caught:
         ocr_image(tmp_path / "wide.png", "spa", timeout_s=1)
     assert caught.value.stage == "ocr"
     # The child was stopped, not left reading.
