@@ -332,4 +332,3 @@ def run_backlog(patterns: list[str], concurrency: int | None = None) -> RunRepor
     configured = process_backlog.with_options(task_runner=runner)  # type: ignore[arg-type]
     with dask.config.set(DASK_CONFIG):
         return configured(patterns, workers)
-
