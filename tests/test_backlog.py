@@ -77,19 +77,24 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> None:
-    files = make_backlog(tmp_path / "inbox", text_files=30, scans=3)
-    data = tmp_path / "data"
-    database = data / "rogatory.db"
-    command = [CLI, "backlog", str(tmp_path / "inbox"), "--concurrency", "2"]
-
-    run = subprocess.Popen(
+def start_backlog(command: list[str], data: Path) -> "subprocess.Popen[bytes]":
+    """The command in a process group of its own, so that a test can kill all of it at once."""
+    return subprocess.Popen(
         command,
         env=backlog_env(data),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> None:
+    files = make_backlog(tmp_path / "inbox", text_files=30, scans=3)
+    data = tmp_path / "data"
+    database = data / "rogatory.db"
+    command = [CLI, "backlog", str(tmp_path / "inbox"), "--concurrency", "2"]
+
+    run = start_backlog(command, data)
     try:
         wait_for(lambda: count(database, "records") >= 3, timeout_s=300)
     finally:
@@ -129,13 +134,7 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
     database = data / "rogatory.db"
     command = [CLI, "backlog", str(inbox), "--concurrency", "2"]
 
-    run = subprocess.Popen(
-        command,
-        env=backlog_env(data),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    run = start_backlog(command, data)
     try:
         reading = wait_for_ocr(psutil.Process(run.pid), timeout_s=300)
         worker = reading.parent()
