@@ -88,6 +88,19 @@ def start_backlog(command: list[str], data: Path) -> "subprocess.Popen[bytes]":
     )
 
 
+def kill_run(run: "subprocess.Popen[bytes]") -> None:
+    """SIGKILL to the command's process group, as a crash would. Prefect's temporary server runs
+    in a session of its own and would outlive the test: it is killed after the group."""
+    descendants: list[psutil.Process] = []
+    with contextlib.suppress(psutil.NoSuchProcess):
+        descendants = psutil.Process(run.pid).children(recursive=True)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    for process in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+
+
 def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> None:
     files = make_backlog(tmp_path / "inbox", text_files=30, scans=3)
     data = tmp_path / "data"
@@ -98,8 +111,7 @@ def test_killed_backlog_resumes_with_every_file_exactly_once(tmp_path: Path) -> 
     try:
         wait_for(lambda: count(database, "records") >= 3, timeout_s=300)
     finally:
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait()
+        kill_run(run)
     wait_for(lambda: not group_alive(run.pid), timeout_s=30)
     stored_at_kill = count(database, "records")
     assert 3 <= stored_at_kill < len(files), "the kill did not land mid-run"
@@ -143,8 +155,7 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
         assert run.wait(timeout=600) == 3  # a file failed
     finally:
         if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
+            kill_run(run)
 
     report = json.loads(sorted((data / "runs").glob("backlog-*.json"))[-1].read_text())
     assert [(f["path"], f["stage"]) for f in report["failures"]] == [(str(scan.resolve()), "pages")]
