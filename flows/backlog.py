@@ -24,6 +24,7 @@ from distributed import Client, KilledWorker, get_worker
 from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL
 from prefect_dask import DaskTaskRunner
 from prefect_dask.task_runners import PrefectDaskFuture
 
@@ -302,8 +303,24 @@ def task_runner(settings: Settings, concurrency: int) -> DaskTaskRunner:
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",  # a free port: never clash with another run
+            "env": {"PREFECT_API_URL": prefect_api_url()},
         }
     )
+
+
+def prefect_api_url() -> str:
+    """The API the flow run reports to, for its workers to report to as well. Without
+    PREFECT_API_URL a command gets Prefect's temporary server, and each worker process would
+    start one of its own: two more servers a run (16 CPU-s on the benchmark's 104 scanned pages),
+    left running when a worker is killed."""
+    configured = PREFECT_API_URL.value()
+    if configured:
+        return str(configured)
+    from prefect.server.api.server import SubprocessASGIServer  # the server's code: only here
+
+    server = SubprocessASGIServer()  # the instance the flow's own client starts and reuses
+    server.start()
+    return server.api_url
 
 
 # Dask settings of the clusters a run starts (the scheduler and nannies live in the flow's

@@ -17,7 +17,7 @@ import pytest
 from distributed import LocalCluster
 from PIL import Image
 
-from rogatory.flows.backlog import process_file, run_backlog
+from rogatory.flows.backlog import prefect_api_url, process_file, run_backlog
 from rogatory.flows.leftovers import sweep_partials
 from rogatory.flows.pipeline import run_pipeline
 from rogatory.flows.reprocess import reprocess_records
@@ -149,6 +149,8 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
     run = start_backlog(command, data)
     try:
         reading = wait_for_ocr(psutil.Process(run.pid), timeout_s=300)
+        # The workers report to the run's Prefect server: they start none of their own.
+        assert len(prefect_servers(data)) == 1
         worker = reading.parent()
         assert worker is not None and worker.pid != run.pid  # a Dask worker process
         worker.send_signal(signal.SIGKILL)
@@ -175,6 +177,20 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
     with sqlite3.connect(database) as connection:
         stored = connection.execute("SELECT count(*) FROM records WHERE sha256 = ?", (scan_sha256,))
         assert stored.fetchone()[0] == 1
+    # Nothing of either run outlives it, though a worker of the first was killed.
+    wait_for(lambda: not prefect_servers(data), timeout_s=60)
+
+
+def prefect_servers(data: Path) -> list[psutil.Process]:
+    """Prefect API servers started for runs on this data folder."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if "prefect.server" in " ".join(process.cmdline()) and process.environ().get(
+                "ROGATORY_DATA_DIR"
+            ) == str(data):
+                found.append(process)
+    return found
 
 
 def wait_for_ocr(run: psutil.Process, timeout_s: float) -> psutil.Process:
@@ -277,8 +293,13 @@ def test_backlog_on_a_dask_cluster_gives_the_records_of_a_local_run(
     with postgres_schema() as url:
         monkeypatch.setenv("ROGATORY_DATA_DIR", str(tmp_path / "cluster-data"))
         monkeypatch.setenv("ROGATORY_DATABASE_URL", url)
+        # A team's workers are given the Prefect server's address (docs/backlog.md).
         with LocalCluster(
-            n_workers=3, threads_per_worker=1, processes=True, dashboard_address=":0"
+            n_workers=3,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            env={"PREFECT_API_URL": prefect_api_url()},
         ) as cluster:
             monkeypatch.setenv("ROGATORY_DASK_ADDRESS", cluster.scheduler_address)
             get_settings.cache_clear()
