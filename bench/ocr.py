@@ -1,7 +1,8 @@
 """OCR on the sample scans, and on their clean pages turned 90° and 180°: our page stage
 (deskew, orientation, tesseract) against plain `tesseract -l <lang>` on the same page images,
 both with one tesseract thread per process and as many pages in flight as there are cores.
-Character error rate against the source text, and pages per minute."""
+Character error rate against the source text, and pages per minute. The pages are rendered at
+`ROGATORY_OCR_DPI`: `ROGATORY_OCR_DPI=300 python -m bench ocr` compares resolutions."""
 
 import os
 import subprocess
@@ -22,6 +23,7 @@ from rich.table import Table
 from rogatory.nlp.fingerprint import fingerprint
 from rogatory.nlp.ocr import TESSERACT_LANGUAGES, ocr_image
 from rogatory.nlp.pages import RawPage, SplitOptions, split_pages
+from rogatory.settings import get_settings
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 WORKERS = os.cpu_count() or 1
@@ -75,7 +77,8 @@ def collect_jobs(workdir: Path) -> list[Job]:
         path = SAMPLES / "requests" / sample["output"]
         sample_dir = workdir / sample["id"]
         sample_dir.mkdir()
-        pages = split_pages(path, fingerprint(path).media_type, sample_dir, SplitOptions())
+        options = SplitOptions(dpi=get_settings().ocr_dpi)
+        pages = split_pages(path, fingerprint(path).media_type, sample_dir, options)
         source = (SAMPLES / "sources" / f"{sample['id']}.txt").read_text(encoding="utf-8")
         language = TESSERACT_LANGUAGES[sample["language"]]
         for page, reference in zip(pages, source.split("\f"), strict=True):
@@ -92,7 +95,10 @@ def main() -> None:
     console = Console(width=120)
     with tempfile.TemporaryDirectory() as workdir:
         jobs = collect_jobs(Path(workdir))
-        table = Table(title=f"OCR on {len(jobs)} sample pages, {WORKERS} pages in flight")
+        table = Table(
+            title=f"OCR on {len(jobs)} sample pages at {get_settings().ocr_dpi} dpi, "
+            f"{WORKERS} pages in flight"
+        )
         table.add_column("condition")
         for column in (
             "pages",

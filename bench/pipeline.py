@@ -32,6 +32,7 @@ from rich.table import Table
 from rogatory.nlp.fingerprint import fingerprint
 from rogatory.nlp.ocr import TESSERACT_LANGUAGES
 from rogatory.nlp.pages import SplitOptions, split_pages
+from rogatory.settings import get_settings
 
 from bench.ocr import SAMPLES, WORKERS, plain_tesseract
 
@@ -47,14 +48,15 @@ def text_documents() -> int:
 
 
 def sample_pages(workdir: Path) -> list[tuple[list[Path], str]]:
-    """Each sample scan's page images with its tesseract language."""
+    """Each sample scan's page images with its tesseract language, at the scans' own 300 dpi:
+    what plain tesseract is given. The backlog renders the PDFs at `ROGATORY_OCR_DPI`."""
     manifest = yaml.safe_load((SAMPLES / "manifest.yaml").read_text(encoding="utf-8"))
     found = []
     for sample in manifest["samples"]:
         path = SAMPLES / "requests" / sample["output"]
         folder = workdir / "sample-pages" / sample["id"]
         folder.mkdir(parents=True)
-        pages = split_pages(path, fingerprint(path).media_type, folder, SplitOptions())
+        pages = split_pages(path, fingerprint(path).media_type, folder, SplitOptions(dpi=300))
         images = [p.image for p in pages if p.image is not None]
         if images:
             found.append((images, TESSERACT_LANGUAGES[sample["language"]]))
@@ -159,8 +161,6 @@ def measure(run: Callable[[], None]) -> Measured:
 
 
 def use_data_dir(path: Path) -> None:
-    from rogatory.settings import get_settings
-
     os.environ["ROGATORY_DATA_DIR"] = str(path)
     get_settings.cache_clear()
 
@@ -238,6 +238,8 @@ def scanned_part(console: Console, workdir: Path) -> None:
         )
     console.print(table)
     console.print(
+        f"plain tesseract reads the 300 dpi page images; the backlog renders the PDFs at "
+        f"{get_settings().ocr_dpi} dpi (ROGATORY_OCR_DPI); "
         "ratio: against the mean of the plain runs; CPU: this process, its children "
         "(tesseract, Dask workers and what they ran) and the Prefect server; load: the "
         "1-minute load average at the end of the run"

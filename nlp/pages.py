@@ -36,7 +36,7 @@ class RawPage(BaseModel):
 
 
 class SplitOptions(BaseModel):
-    dpi: int = 300
+    dpi: int = 200  # see `Settings.ocr_dpi`
     max_pages: int = 500
     max_bytes: int = 200 * 1024 * 1024
     max_image_pixels: int = 150_000_000

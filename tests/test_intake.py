@@ -99,10 +99,12 @@ def test_fax_tiff_frames_become_square_pixel_pages(tmp_path: Path) -> None:
     fax = scan.resize((scan.width * 204 // 300, scan.height * 98 // 300))
     tiff = tmp_path / "fax.tif"
     fax.save(tiff, compression="group4", save_all=True, append_images=[fax], dpi=(204, 98))
-    pages = split_pages(tiff, "image/tiff", tmp_path, SplitOptions())
+    options = SplitOptions()
+    pages = split_pages(tiff, "image/tiff", tmp_path, options)
     assert len(pages) == 2
     with Image.open(pages[1].image) as page:  # type: ignore[arg-type]
-        assert page.size == pytest.approx((2480, 3508), abs=6)
+        a4 = (8.27 * options.dpi, 11.69 * options.dpi)
+        assert page.size == pytest.approx(a4, abs=6)
 
 
 def test_encrypted_pdf_is_a_clear_error(tmp_path: Path) -> None:
@@ -297,6 +299,7 @@ def test_page_images_over_the_pixel_limit_are_refused_before_decoding(
     with pytest.raises(DocumentError, match="exceeds the limit of 1000 pixels"):
         split_pages(image, "image/png", tmp_path, small)
     pdf = text_pdf(["x"], tmp_path / "page.pdf")  # A4, no real text: to be rasterised at 300 dpi
+    at_300 = SplitOptions(dpi=300, max_image_pixels=8_000_000)
     with pytest.raises(DocumentError, match="a page of 2479×3508 pixels exceeds"):
-        split_pages(pdf, "application/pdf", tmp_path, SplitOptions(max_image_pixels=8_000_000))
+        split_pages(pdf, "application/pdf", tmp_path, at_300)
     assert split_pages(image, "image/png", tmp_path, SplitOptions())  # the default reads it

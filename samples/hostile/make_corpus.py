@@ -118,7 +118,7 @@ def thousands_of_pages_pdf(folder: Path) -> None:
 
 
 def giant_page_pdf(folder: Path) -> None:
-    """One page 200 inches square, no text layer: rasterised at 300 dpi it would be 3.6 Gpx."""
+    """One page 200 inches square, no text layer: rasterised at 200 dpi it would be 1.6 Gpx."""
     (folder / "giant-page.pdf").write_bytes(pdf([b"0 0 m 10 10 l S"], "0 0 14400 14400"))
 
 
