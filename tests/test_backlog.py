@@ -17,7 +17,7 @@ import pytest
 from distributed import LocalCluster
 from PIL import Image
 
-from rogatory.flows.backlog import prefect_api_url, process_file, run_backlog
+from rogatory.flows.backlog import prefect_api_url, process_file, run_backlog, task_runner
 from rogatory.flows.leftovers import sweep_partials
 from rogatory.flows.pipeline import run_pipeline
 from rogatory.flows.reprocess import reprocess_records
@@ -346,3 +346,18 @@ def test_reprocess_reruns_extraction_from_stored_text_without_ocr(
         assert [e.action for e in store.audit(record.id)] == ["process", "reprocess"]
     finally:
         store.close()
+
+
+def test_a_local_clusters_workers_share_the_tesseract_processes_and_the_prefect_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ROGATORY_OCR_WORKERS", "4")
+    monkeypatch.delenv("ROGATORY_DASK_ADDRESS", raising=False)
+    get_settings.cache_clear()
+    try:
+        runner = task_runner(get_settings(), concurrency=2)
+    finally:
+        get_settings.cache_clear()
+    env = runner.cluster_kwargs["env"]
+    assert env["ROGATORY_OCR_WORKERS"] == "2"  # 4 tesseracts in flight, 2 per document
+    assert env["PREFECT_API_URL"] == prefect_api_url()  # the run's own server
