@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # 200, not the 300 tesseract's documentation suggests: on the sample scans (11–12 pt, 300 dpi
     # originals) the character error rate was 0.42% against 0.82% (faxes, 204×98 dpi originals,
     # 0.55% against 2.07%), extraction scored the same, 7–10 pt print read as well, and tesseract
-    # took a fifth less time (docs/backlog.md, "Resolution").
+    # took a fifth less time (docs/backlog.md, "OCR resolution").
     ocr_dpi: int = Field(default=200, ge=72, le=600)
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     ocr_probe_languages: str = Field(
