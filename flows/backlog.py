@@ -23,8 +23,11 @@ import dask.config
 from distributed import Client, KilledWorker, get_worker
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.client.orchestration import get_client
 from prefect.context import FlowRunContext
+from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
+from prefect.states import Crashed, State
 from prefect_dask import DaskTaskRunner
 from prefect_dask.task_runners import PrefectDaskFuture
 
@@ -52,6 +55,8 @@ log = logging.getLogger("rogatory.flows")
 CHUNK_DOCUMENTS = 8
 # How long the flow waits for news from the workers before it looks at its futures again.
 POLL_SECONDS = 0.5
+# How long a lost worker's task run may take to reach the Prefect server, to be marked crashed.
+CRASH_MARK_WAIT_S = 30
 
 
 class Job(NamedTuple):
@@ -216,6 +221,7 @@ class Flight:
         try:
             outcomes = future.result()
         except KilledWorker as error:
+            mark_crashed(future, error)
             yield from self._lost(list(unreported.values()), held, error)
         except Exception as error:  # Prefect or Dask failed the chunk: not one document's fault
             reason = f"internal error: {type(error).__name__}: {error}"
@@ -238,6 +244,28 @@ class Flight:
         self.resubmitted.update(job.path for job in again)
         if again:
             self.waiting.appendleft(again)
+
+
+def mark_crashed(future: PrefectDaskFuture[list[FileOutcome]], error: Exception) -> None:
+    """A lost worker cannot end its task run, which Prefect would show Running for ever. The
+    server records a worker's task run from its events, which can still be on their way: the
+    state is set once the server knows the run. Only the Prefect view depends on it: the run goes
+    on whether the API takes the state or not."""
+    deadline = time.monotonic() + CRASH_MARK_WAIT_S
+    try:
+        with get_client(sync_client=True) as client:
+            while True:
+                try:
+                    client.read_task_run(future.task_run_id)
+                    break
+                except ObjectNotFound:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(POLL_SECONDS)
+            state: State[None] = Crashed(message=f"worker lost: {error}")
+            client.set_task_run_state(future.task_run_id, state, force=True)
+    except Exception:  # the API away or refusing: the documents' outcomes are what matters
+        log.warning("could not mark task run %s crashed", future.task_run_id, exc_info=True)
 
 
 def failed(job: Job, reason: str) -> FileOutcome:

@@ -166,6 +166,9 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
     scan_sha256 = hashlib.sha256(scan.read_bytes()).hexdigest()
     assert_exactly_once(database, [f for f in files if f != scan])
     assert_archive_whole(data)
+    # The lost chunk's task run ended Crashed in Prefect, not Running for ever.
+    states = task_run_states(data / "prefect" / "prefect.db")
+    assert states.get("CRASHED") == 1 and "RUNNING" not in states, states
 
     rerun = subprocess.run(
         command, env=backlog_env(data), capture_output=True, text=True, timeout=900
@@ -179,6 +182,12 @@ def test_a_worker_killed_mid_document_fails_that_document_alone(tmp_path: Path) 
         assert stored.fetchone()[0] == 1
     # Nothing of either run outlives it, though a worker of the first was killed.
     wait_for(lambda: not prefect_servers(data), timeout_s=60)
+
+
+def task_run_states(database: Path) -> dict[str, int]:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+        rows = connection.execute("SELECT state_type, count(*) FROM task_run GROUP BY state_type")
+        return {str(state): int(number) for state, number in rows}
 
 
 def prefect_servers(data: Path) -> list[psutil.Process]:
