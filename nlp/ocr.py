@@ -13,6 +13,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytesseract
 from PIL import Image
@@ -23,8 +24,10 @@ from rogatory.models import WordBox
 
 from .errors import DocumentError, MachineError
 
-# tesseract's OpenMP threads made each page ~5× slower on 2 cores; pages run in parallel instead.
+# tesseract's OpenMP threads made each page ~5× slower on 2 cores; pages run in parallel instead,
+# and OpenCV's thread pool would only contend with them.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+cv2.setNumThreads(1)
 
 TESSERACT_LANGUAGES = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
 
@@ -94,16 +97,23 @@ def prepare_page(image_path: Path) -> tuple[Path, float]:
     """Deskew the page; returns the image tesseract should read and the angle corrected.
 
     Greyscale goes to tesseract as it is: a global Otsu binarisation first was measured on the
-    sample scans at 0.81% vs 0.69% CER on fax pages and 0.37% vs 0.34% on noisy ones."""
+    sample scans at 0.81% vs 0.69% CER on fax pages and 0.37% vs 0.34% on noisy ones. The turn
+    is bicubic, as Pillow's, but by OpenCV: 21 against 79 ms for a 200 dpi A4 page, with the same
+    CER on the 54 sample pages (0.42%); bilinear or nearest read worse."""
     with Image.open(image_path) as image:
         angle = estimate_skew(image)
         if abs(angle) < _MIN_SKEW_DEG:
             return image_path, 0.0
-        straight = image.convert("L").rotate(
-            angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255
-        )
+        grey = np.asarray(image.convert("L"))
+        # Kept: tesseract sizes its text finding by it (a rotated copy used to say 1 dpi).
+        resolution = image.info.get("dpi")
+    height, width = grey.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    straight = cv2.warpAffine(
+        grey, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=(255,)
+    )
     target = image_path.with_name(f"{image_path.stem}.deskewed{PAGE_IMAGE}")
-    straight.save(target)
+    Image.fromarray(straight).save(target, **({"dpi": resolution} if resolution else {}))
     return target, angle
 
 
