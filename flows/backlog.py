@@ -32,6 +32,7 @@ from prefect_dask import DaskTaskRunner
 from prefect_dask.task_runners import PrefectDaskFuture
 
 from rogatory import __version__
+from rogatory.exiting import skip_final_collection
 from rogatory.models import Record
 from rogatory.models.run import FileFailure, FileOutcome, RunReport
 from rogatory.nlp.fingerprint import fingerprint
@@ -94,6 +95,7 @@ def process_files(chunk: list[Job], topic: str) -> list[FileOutcome]:
     `topic` as it starts and as it ends, so that the flow reports every file as soon as it is
     done and knows which one a lost worker held."""
     worker = get_worker()
+    skip_final_collection()  # the nanny waits for its worker's exit when the cluster closes
     outcomes = []
     for job in chunk:
         worker.log_event(topic, {"started": job.path})

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from rogatory import backlog_cli, custody_cli, eval_cli, web_cli
+from rogatory.exiting import skip_final_collection
 from rogatory.queue_cli import Reviewer, queue_app
 from rogatory.settings import get_settings
 from rogatory.terminal import add_row, err, out
@@ -35,6 +36,7 @@ _UNREADABLE_STAGES = {"fingerprint", "pages", "ocr"}
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    skip_final_collection()
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         stream=sys.stderr,
