@@ -1,9 +1,10 @@
 """Argos Translate packages in the project's data directory: found, checked, installed.
 
-argostranslate reads its settings from the environment when first imported and imports stanza
-(and so torch) on the way, so it is configured here and imported only once a package covers the
-language pair: a document that needs no translation never pays for it. Nothing is downloaded
-unless a person asks for it with `rogatory models install --from-index`.
+argostranslate reads its settings from the environment when first imported, so it is configured
+here and imported only once a package covers the language pair: a document that needs no
+translation never pays for it. Only its package and settings modules are imported: its
+`translate` module imports stanza, and so torch, for a sentence splitter Rogatory never uses.
+Nothing is downloaded unless a person asks for it with `rogatory models install --from-index`.
 """
 
 import json
@@ -163,7 +164,6 @@ def load_argos(packages_dir: Path) -> ModuleType:
         os.environ.setdefault(xdg, str(packages_dir.parent / "xdg" / xdg.lower()))
     import argostranslate.package
     import argostranslate.settings
-    import argostranslate.translate
 
     # argostranslate logs at INFO every paragraph it translates, and logs never hold document text.
     logging.getLogger("argostranslate").setLevel(logging.WARNING)

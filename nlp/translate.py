@@ -7,11 +7,12 @@ translation beside the page it renders.
 """
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from rogatory.models import Extraction, Page, Translation, TranslationFlag, TranslationStatus
-from rogatory.nlp.packages import find_route, installed_packages, load_argos
+from rogatory.nlp.packages import PackageInfo, find_route, installed_packages, load_argos
 from rogatory.nlp.protect import Paragraph, paragraphs, protected_spans
 
 # Translates a batch of masked sentences, in order.
@@ -40,7 +41,7 @@ def translate_pages(
         note = f"{length} characters: longer than the {max_chars} translated by machine"
         return unavailable.model_copy(update={"note": note})
     translation = translate_protected(
-        pages, source, extraction, argos_translator(source, target, packages_dir)
+        pages, source, extraction, argos_translator(route, packages_dir)
     )
     engine = "+".join(package.engine for package in route)
     return translation.model_copy(update={"target": target, "engine": engine})
@@ -91,60 +92,57 @@ def _page_text(
     return "\n\n".join(rendered)
 
 
-def argos_translator(source: str, target: str, packages_dir: Path) -> Translator:
-    """The installed packages' models, given all of a document's sentences at once.
+def argos_translator(route: list[PackageInfo], packages_dir: Path) -> Translator:
+    """The route's packages, given all of a document's sentences at once.
 
     `argostranslate.translate` takes one text at a time, splits it into sentences again and
     hands CTranslate2 batches of 32 tokens, i.e. one sentence each: 0.7 s a page with the demo
-    models. The sentences here are already split and masked, so each hop of the route gets them
-    in one `translate_batch` call, with the decoding options argostranslate uses."""
-    argos = load_argos(packages_dir)
-    hops = _package_hops(argos.translate.get_translation_from_codes(source, target))
+    models; its sentence splitter also imports stanza and torch (0.8 s in every process). The
+    sentences here are already split and masked: each package of the route gets them in one
+    `translate_batch` call, with the decoding options argostranslate uses, and only
+    argostranslate's package code (metadata, tokenizer) is used."""
+    hops = [_package_translator(package.path, packages_dir) for package in route]
 
     def translate(sentences: list[str]) -> list[str]:
         for hop in hops:
-            sentences = _translate_batch(argos, hop, sentences) if sentences else sentences
+            sentences = hop(sentences) if sentences else sentences
         return sentences
 
     return translate
 
 
-def _package_hops(translation: Any) -> list[Any]:
-    """The package translations a route chains, unwrapped from argostranslate's cache and
-    composite wrappers, in order."""
-    if hasattr(translation, "underlying"):
-        return _package_hops(translation.underlying)
-    if hasattr(translation, "t1"):
-        return _package_hops(translation.t1) + _package_hops(translation.t2)
-    return [translation] if hasattr(translation, "pkg") else []
-
-
-def _translate_batch(argos: Any, hop: Any, sentences: list[str]) -> list[str]:
+@cache
+def _package_translator(package_path: Path, packages_dir: Path) -> Translator:
+    """One installed package, its model loaded once a process."""
     import ctranslate2
 
+    argos = load_argos(packages_dir)
     settings = argos.settings
-    if hop.translator is None:  # argostranslate creates it on first use, as here: once a process
-        hop.translator = ctranslate2.Translator(
-            str(hop.pkg.package_path / "model"),
-            device=settings.device,
-            inter_threads=settings.inter_threads,
-            intra_threads=settings.intra_threads,
-            compute_type=settings.compute_type,
-        )
-    package = hop.pkg
-    tokens = [package.tokenizer.encode(sentence) for sentence in sentences]
-    prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
-    results = hop.translator.translate_batch(
-        tokens,
-        target_prefix=prefix,
-        replace_unknowns=True,
-        max_batch_size=settings.batch_size,
-        batch_type="examples",
-        beam_size=settings.beam_size,
-        num_hypotheses=1,
-        length_penalty=0.2,
+    package = argos.package.Package(package_path)
+    model = ctranslate2.Translator(
+        str(package_path / "model"),
+        device=settings.device,
+        inter_threads=settings.inter_threads,
+        intra_threads=settings.intra_threads,
+        compute_type=settings.compute_type,
     )
-    return [_decoded(package, result.hypotheses[0]) for result in results]
+
+    def translate(sentences: list[str]) -> list[str]:
+        tokens = [package.tokenizer.encode(sentence) for sentence in sentences]
+        prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
+        results = model.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            replace_unknowns=True,
+            max_batch_size=settings.batch_size,
+            batch_type="examples",
+            beam_size=settings.beam_size,
+            num_hypotheses=1,
+            length_penalty=0.2,
+        )
+        return [_decoded(package, result.hypotheses[0]) for result in results]
+
+    return translate
 
 
 def _decoded(package: Any, tokens: list[str]) -> str:
