@@ -17,7 +17,14 @@ import pytest
 from distributed import LocalCluster
 from PIL import Image
 
-from rogatory.flows.backlog import prefect_api_url, process_file, run_backlog, task_runner
+from rogatory.flows.backlog import (
+    Job,
+    largest_first,
+    prefect_api_url,
+    process_file,
+    run_backlog,
+    task_runner,
+)
 from rogatory.flows.leftovers import sweep_partials
 from rogatory.flows.pipeline import run_pipeline
 from rogatory.flows.reprocess import reprocess_records
@@ -370,3 +377,13 @@ def test_a_local_clusters_workers_share_the_tesseract_processes_and_the_prefect_
     env = runner.cluster_kwargs["env"]
     assert env["ROGATORY_OCR_WORKERS"] == "2"  # 4 tesseracts in flight, 2 per document
     assert env["PREFECT_API_URL"] == prefect_api_url()  # the run's own server
+
+
+def test_the_biggest_files_are_processed_first_so_that_none_is_left_alone_at_the_end() -> None:
+    small, big, bigger, tie = (
+        Job("/in/b-small.pdf", "1", 10),
+        Job("/in/c-big.pdf", "2", 5_000_000),
+        Job("/in/d-bigger.pdf", "3", 90_000_000),
+        Job("/in/a-tie.pdf", "4", 10),
+    )
+    assert largest_first([small, big, bigger, tie]) == [bigger, big, tie, small]
