@@ -51,8 +51,7 @@ log = logging.getLogger("rogatory.flows")
 
 # Documents per Prefect task run at most. A task run costs ~200 ms of Prefect and Dask work
 # (API calls to the server, state changes, events), three times the pipeline's own time on a
-# text document: shared by a chunk of documents it is a few per cent. Chunks stay small so that
-# the last ones of a batch keep every worker busy.
+# text document: shared by a chunk of documents it is a few per cent.
 CHUNK_DOCUMENTS = 8
 # How long the flow waits for news from the workers before it looks at its futures again.
 POLL_SECONDS = 0.5
@@ -151,9 +150,10 @@ def process_backlog(patterns: list[str], concurrency: int | None = None) -> RunR
     return report
 
 
-def chunk_size(jobs: int, workers: int) -> int:
-    """CHUNK_DOCUMENTS, or fewer when the batch is small: every worker gets several chunks."""
-    return max(1, min(CHUNK_DOCUMENTS, jobs // (4 * workers)))
+def chunk_size(waiting: int, workers: int) -> int:
+    """CHUNK_DOCUMENTS, or fewer as the documents left to submit run out: the last chunks hold
+    one document each, so that no worker is left with several while the others have none."""
+    return max(1, min(CHUNK_DOCUMENTS, waiting // (4 * workers)))
 
 
 class Flight:
@@ -164,12 +164,12 @@ class Flight:
     A worker lost with a chunk (killed, out of memory, its machine down) fails only the document
     it was processing: that one is reported failed and not retried in this run (a document that
     crashes its worker would crash the next one too); it is not stored, so the next run takes it
-    up. Its chunk mates stored before the loss are reported from the store, the others go into a
-    new chunk, once: lost a second time, they are reported failed too."""
+    up. Its chunk mates stored before the loss are reported from the store, the others go back to
+    the front of the queue, once: lost a second time, they are reported failed too."""
 
     def __init__(self, jobs: list[Job], workers: int, store_url: str) -> None:
-        size = chunk_size(len(jobs), workers)
-        self.waiting = deque(jobs[i : i + size] for i in range(0, len(jobs), size))
+        self.waiting = deque(jobs)
+        self.workers = workers
         self.window = 2 * workers
         self.store_url = store_url
         # Per chunk in flight: its documents not reported yet, and the one being processed.
@@ -195,7 +195,8 @@ class Flight:
 
     def _submit(self) -> None:
         while len(self.running) < self.window and self.waiting:
-            chunk = self.waiting.popleft()
+            size = chunk_size(len(self.waiting), self.workers)
+            chunk = [self.waiting.popleft() for _ in range(min(size, len(self.waiting)))]
             future = process_files.submit(chunk, self.topic)
             assert isinstance(future, PrefectDaskFuture)  # dask_client() checked the runner
             self.running[future] = {job.path: job for job in chunk}
@@ -252,7 +253,7 @@ class Flight:
                 again.append(job)
         self.resubmitted.update(job.path for job in again)
         if again:
-            self.waiting.appendleft(again)
+            self.waiting.extendleft(reversed(again))
 
 
 def mark_crashed(future: PrefectDaskFuture[list[FileOutcome]], error: Exception) -> None:

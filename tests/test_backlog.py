@@ -19,6 +19,7 @@ from PIL import Image
 
 from rogatory.flows.backlog import (
     Job,
+    chunk_size,
     largest_first,
     prefect_api_url,
     process_file,
@@ -387,3 +388,9 @@ def test_the_biggest_files_are_processed_first_so_that_none_is_left_alone_at_the
         Job("/in/a-tie.pdf", "4", 10),
     )
     assert largest_first([small, big, bigger, tie]) == [bigger, big, tie, small]
+
+
+def test_chunks_shrink_to_single_documents_as_the_backlog_runs_out() -> None:
+    # Two workers: full chunks while plenty wait, then smaller, the last eight one by one.
+    sizes = [chunk_size(waiting, workers=2) for waiting in (1000, 64, 40, 16, 15, 8, 1)]
+    assert sizes == [8, 8, 5, 2, 1, 1, 1]
