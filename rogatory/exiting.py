@@ -13,5 +13,5 @@ from functools import cache
 
 @cache
 def skip_final_collection() -> None:
-    # Registered after the libraries' own handlers, so it runs before them (they run last first).
+    # atexit runs the last registered first: this runs before the libraries' own exit handlers.
     atexit.register(gc.freeze)
